@@ -1,0 +1,140 @@
+"""``cohortbot console``: type slash commands as one member and read the bot's replies.
+
+On a terminal it is interactive (``/checkin`` alone asks the form's questions);
+from a pipe it reads one command per line and prints each reply, so a whole
+cohort can be scripted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.render import ConsolePlatform, render
+from bot.domain import commands as c
+from bot.domain.errors import UserError
+from bot.grammar import parse
+from bot.handlers import Actor, Core
+from bot.messages import Reply
+
+log = logging.getLogger(__name__)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "cohort"
+
+
+class ConsoleSession:
+    def __init__(
+        self,
+        core: Core,
+        user: str,
+        cohort: str,
+        out: TextIO,
+        files_dir: Path | None = None,
+        timezone: str | None = None,
+        admin: bool = False,
+    ) -> None:
+        self.core = core
+        self.out = out
+        self.platform = ConsolePlatform(out, files_dir=files_dir)
+        self.actor = Actor(
+            platform="console",
+            workspace_id="local",
+            channel_id=slug(cohort),
+            user_id=slug(user),
+            display_name=user,
+            timezone=timezone,
+            platform_admin=admin,
+        )
+
+    def run_line(self, line: str, ask: bool = False) -> bool:
+        """Handle one typed line; returns False on an error (for scripted exit codes)."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        try:
+            command = parse(line)
+            reply = self.core.handle(command, self.actor)
+            if reply.form is not None:
+                if not ask:
+                    print(
+                        "  (no form in a pipe: use `/checkin <text>` or `/checkin edit <text>`)",
+                        file=self.out,
+                    )
+                    return True
+                command = self._ask_form(reply)
+                if command is None:
+                    return True
+                reply = self.core.handle(command, self.actor)
+        except UserError as exc:
+            print(f"  ⚠ {exc}", file=self.out)
+            return False
+        except Exception:  # a bug: say so politely, keep the session alive
+            log.exception("console command failed")
+            print("  ⚠ Something went wrong on my side; it has been logged.", file=self.out)
+            return False
+        self.show(reply)
+        return True
+
+    def _ask_form(self, reply: Reply) -> c.Command | None:
+        q = self.core.content.prompts.checkin_questions
+        initial = reply.form.initial if reply.form else {}
+        answers = {}
+        for key, question in (("did", q.did), ("next", q.next), ("blockers", q.blockers)):
+            hint = f" [{initial[key]}]" if key in initial else ""
+            answer = input(f"  {question}{hint} ").strip()
+            answers[key] = answer or initial.get(key, "")
+        if not answers["did"]:
+            print("  Nothing saved.", file=self.out)
+            return None
+        cls = c.EditCheckIn if reply.form and reply.form.edit else c.CheckIn
+        return cls(
+            did=answers["did"], next=answers["next"] or None, blockers=answers["blockers"] or None
+        )
+
+    def show(self, reply: Reply) -> None:
+        print(render(reply.message), file=self.out)
+        for post in reply.public:
+            print(f"[posted in #{self.actor.channel_id}]", file=self.out)
+            print(render(post), file=self.out)
+        for path in self.platform.save_files(reply.message):
+            print(f"  (saved {path})", file=self.out)
+
+
+def run(
+    core: Core,
+    user: str,
+    cohort: str,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    files_dir: Path | None = None,
+    timezone: str | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    session = ConsoleSession(core, user, cohort, out, files_dir=files_dir, timezone=timezone)
+    interactive = stdin.isatty()
+    ok = True
+    if interactive:
+        print(
+            f"cohortbot console — you are {user} in #{session.actor.channel_id}. "
+            "Type /help, or Ctrl-D to leave.",
+            file=out,
+        )
+    while True:
+        if interactive:
+            try:
+                line = input("> ")
+            except EOFError:
+                print(file=out)
+                return 0
+        else:
+            line = stdin.readline()
+            if not line:
+                return 0 if ok else 1
+            print(f"> {line.rstrip()}", file=out)
+        ok = session.run_line(line, ask=interactive) and ok

@@ -1,0 +1,50 @@
+"""The composition root: build every dependency once, from keyword arguments.
+
+Nothing here runs at import time; tests pass their own engine, clock, content
+and platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.handlers import Core
+from bot.ports import Platform
+from bot.storage.db import make_engine, upgrade
+from bot.storage.uow import UnitOfWork
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    uow: UnitOfWork
+    content: Content
+    clock: Clock
+    core: Core
+    platform: Platform | None
+
+
+def bootstrap(
+    *,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    content: Content | None = None,
+    clock: Clock | None = None,
+    platform: Platform | None = None,
+    migrate: bool = True,
+) -> App:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    content = content or load_content(settings.content_dir)
+    clock = clock or SystemClock()
+    uow = UnitOfWork(engine)
+    core = Core(uow, content, clock)
+    return App(settings, engine, uow, content, clock, core, platform)

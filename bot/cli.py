@@ -1,0 +1,212 @@
+"""The ``cohortbot`` command line: demo, console, tick, report, db and content tools.
+
+Every subcommand turns bad configuration into one clear line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.content import ContentError, default_content_dir, validate_content
+from bot.storage.db import DatabaseUnavailable
+
+log = logging.getLogger("cohortbot")
+
+
+class ConfigError(Exception):
+    """Bad configuration or arguments, reported as one line."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"bad setting {where}: {first['msg']}") from None
+
+
+def _app(settings: Settings, **kwargs):  # type: ignore[no-untyped-def]
+    from bot.bootstrap import bootstrap
+
+    return bootstrap(settings=settings, **kwargs)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(
+        out_dir=Path(args.out), days=args.days, seed=args.seed, content_dir=_settings().content_dir
+    )
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from adapters.console.repl import run
+
+    app = _app(_settings())
+    return run(
+        app.core,
+        user=args.user,
+        cohort=args.cohort,
+        files_dir=Path(args.files),
+        timezone=args.timezone,
+    )
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.storage.db import current_revision, make_engine, upgrade
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    print(f"database is at revision {current_revision(engine)}")
+    return 0
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    directory = Path(args.dir) if args.dir else (_settings().content_dir or default_content_dir())
+    problems = validate_content(directory)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    print(f"content in {directory} is valid")
+    return 0
+
+
+def _parse_moment(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"--at {text!r} is not an ISO-8601 moment, e.g. 2026-12-01T09:00+01:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise ConfigError("--at needs a UTC offset, e.g. 2026-12-01T09:00Z or +01:00")
+    return moment.astimezone(UTC)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from adapters.console.render import ConsolePlatform
+    from bot.tick import deliver_pending, enqueue_due
+
+    settings = _settings()
+    moment = _parse_moment(args.at)
+    app = _app(settings, clock=FixedClock(moment))
+    platform = ConsolePlatform()
+    with app.uow() as session:
+        queued = enqueue_due(app.core, session, moment)
+    with app.uow() as session:
+        sent, skipped = deliver_pending(session, platform, moment)
+    print(f"tick at {moment:%Y-%m-%d %H:%M} UTC: {queued} queued, {sent} sent, {skipped} skipped")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from adapters.console.render import render
+    from bot import reports
+    from bot.storage.orm import Cohort
+
+    app = _app(_settings())
+    now = app.clock.now()
+    with app.uow() as session:
+        query = select(Cohort)
+        if args.cohort.isdigit():
+            query = query.where(Cohort.id == int(args.cohort))
+        else:
+            query = query.where(func.lower(Cohort.name) == args.cohort.lower())
+        found = session.scalars(query).all()
+        if not found:
+            names = ", ".join(sorted(c.name for c in session.scalars(select(Cohort)))) or "none yet"
+            raise ConfigError(f"no cohort named {args.cohort!r} (cohorts: {names})")
+        if len(found) > 1:
+            raise ConfigError(
+                f"{len(found)} cohorts are named {args.cohort!r}; use the id: "
+                + ", ".join(str(c.id) for c in found)
+            )
+        data = reports.cohort_summary(session, found[0], now, app.content, weeks_back=args.week)
+    message = reports.summary_message(data, chart=bool(data.lines))
+    print(render(message, indent=""))
+    if message.image is not None:
+        path = Path(args.chart or message.image.filename)
+        path.write_bytes(message.image.content)
+        print(f"chart written to {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cohortbot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="an offline simulated cohort: a month in under a minute")
+    d.add_argument("--out", default="cohortbot-demo", help="folder for the database and chart")
+    d.add_argument("--days", type=int, default=30)
+    d.add_argument("--seed", type=int, default=7)
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("console", help="chat with the bot in the terminal")
+    c.add_argument("--user", default="you")
+    c.add_argument("--cohort", default="console-cohort")
+    c.add_argument("--timezone", default=None, help="your IANA time zone (default: the cohort's)")
+    c.add_argument("--files", default=".", help="where charts and exports are saved")
+    c.set_defaults(func=cmd_console)
+
+    db = sub.add_parser("db", help="database tools")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(func=cmd_db)
+
+    ct = sub.add_parser("content", help="content tools")
+    ct.add_argument("action", choices=["validate"])
+    ct.add_argument("dir", nargs="?", help="content folder (default: $CONTENT_DIR or shipped)")
+    ct.set_defaults(func=cmd_content)
+
+    t = sub.add_parser("tick", help="run one scheduler tick now or at --at")
+    t.add_argument("--at", help="ISO-8601 moment with offset, e.g. 2026-12-01T09:00+01:00")
+    t.set_defaults(func=cmd_tick)
+
+    r = sub.add_parser("report", help="a cohort's summary in the terminal, chart to a file")
+    r.add_argument("cohort", help="the cohort's name or id")
+    r.add_argument("--week", type=int, default=0, help="weeks back (0 = this week)")
+    r.add_argument("--chart", help="chart file (default: cohort-<week>.png)")
+    r.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        return int(args.func(args))
+    except (ConfigError, DatabaseUnavailable) as exc:
+        print(f"cohortbot: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        first = exc.problems[0] if exc.problems else "unknown problem"
+        print(
+            f"cohortbot: invalid content ({len(exc.problems)} problem(s)); first: {first}. "
+            "Run `cohortbot content validate` for all.",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,476 @@
+"""Load and validate the YAML content in ``content/``: tracks, budgets, plan, nudges and the rest.
+
+Code selects; content speaks. Every file is checked by a pydantic model, then
+across files, and every problem is reported with the file and the path inside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CATEGORIES: tuple[str, ...] = ("learning", "building", "networking")
+TRIGGERS: tuple[str, ...] = (
+    "checkin_prompt", "sprint_kickoff", "midweek_reminder", "weekly_review",
+    "inactivity", "milestone", "digest", "mix_drift",
+)  # fmt: skip
+PLACEHOLDERS: frozenset[str] = frozenset({
+    "name", "day", "week", "week_goal", "streak", "hours", "target",
+    "category", "ahead", "behind", "count",
+})  # fmt: skip
+MILESTONE_KINDS: tuple[str, ...] = (
+    "first_checkin", "streak", "total_hours", "budget_week", "plan_week",
+    "plan_complete", "portfolio_project",
+)  # fmt: skip
+REQUIRED_BUDGETS: tuple[str, ...] = ("full-time", "part-time", "minimal")
+DEFAULT_TRACK = "other"
+
+# Kinds whose milestones only make sense with a number attached.
+_KINDS_WITH_THRESHOLD = frozenset({"streak", "total_hours", "plan_week", "portfolio_project"})
+_BROADCAST = re.compile(r"@(everyone|channel|here)\b|<!(everyone|channel|here)>", re.IGNORECASE)
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _one_of(value: str, options: tuple[str, ...], what: str) -> str:
+    if value not in options:
+        raise ValueError(f"unknown {what} {value!r} (expected one of {', '.join(options)})")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LearningStage(_Model):
+    months: str = Field(min_length=1)
+    focus: str = Field(min_length=1)
+    items: list[str] = Field(min_length=1)
+
+
+class Track(_Model):
+    id: str = Field(pattern=_ID.pattern)
+    name: str = Field(min_length=1)
+    target_role: str = Field(min_length=1)
+    time_to_first_role: str = Field(min_length=1)
+    competitive_in: str = Field(min_length=1)
+    transferable_skills: list[str] = Field(min_length=1)
+    gaps: list[str] = Field(min_length=1)
+    bridge_narrative: str = Field(min_length=1)
+    learning_path: list[LearningStage] = Field(min_length=1)
+
+
+class Budget(_Model):
+    id: str = Field(pattern=_ID.pattern)
+    name: str = Field(min_length=1)
+    hours_per_week: float = Field(gt=0)
+    min_hours: float | None = Field(default=None, ge=0)
+    max_hours: float | None = Field(default=None, gt=0)
+    split: dict[str, float]
+    description: str = Field(min_length=1)
+
+    @field_validator("split")
+    @classmethod
+    def _split_has_every_category(cls, split: dict[str, float]) -> dict[str, float]:
+        if set(split) != set(CATEGORIES) or any(hours < 0 for hours in split.values()):
+            raise ValueError(f"needs hours >= 0 for exactly {', '.join(CATEGORIES)}")
+        return split
+
+
+class PlanWeek(_Model):
+    week: int
+    title: str = Field(min_length=1)
+    default_goal: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    hint: str = Field(min_length=1)
+
+
+class Plan(_Model):
+    days: int = Field(gt=0)
+    weeks: list[PlanWeek]
+    review_questions: list[str] = Field(min_length=1)
+
+
+class PortfolioProject(_Model):
+    number: int = Field(ge=1)
+    name: str = Field(min_length=1)
+    purpose: str = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+
+
+class Portfolio(_Model):
+    projects: list[PortfolioProject] = Field(min_length=1)
+    presentation_checklist: list[str] = Field(min_length=1)
+
+
+class Exercise(_Model):
+    id: str = Field(pattern=_ID.pattern)
+    name: str = Field(min_length=1)
+    minutes: int = Field(gt=0)
+    steps: list[str] = Field(min_length=1)
+
+
+class CheckinQuestions(_Model):
+    did: str = Field(min_length=1)
+    next: str = Field(min_length=1)
+    blockers: str = Field(min_length=1)
+    mood: str = Field(min_length=1)
+
+
+class Prompts(_Model):
+    checkin_questions: CheckinQuestions
+    help: dict[str, str] = Field(default_factory=dict)
+
+
+class Nudge(_Model):
+    id: str = Field(pattern=_ID.pattern)
+    trigger: str
+    text: str = Field(min_length=1)
+    tracks: tuple[str, ...] | None = None
+    category: str | None = None
+
+    @field_validator("trigger")
+    @classmethod
+    def _known_trigger(cls, trigger: str) -> str:
+        return _one_of(trigger, TRIGGERS, "trigger")
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, category: str | None) -> str | None:
+        return category if category is None else _one_of(category, CATEGORIES, "category")
+
+
+class Milestone(_Model):
+    id: str = Field(pattern=_ID.pattern)
+    kind: str
+    threshold: int | None = Field(default=None, gt=0)
+    title: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        return _one_of(kind, MILESTONE_KINDS, "kind")
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One thing wrong with the content, located by file and path inside it."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised by ``load_content`` when the content has problems; lists all of them."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in ``content/``, validated and indexed for the bot."""
+
+    tracks: dict[str, Track]
+    budgets: dict[str, Budget]
+    plan: Plan
+    portfolio: Portfolio
+    exercises: list[Exercise]
+    prompts: Prompts
+    nudges: list[Nudge]
+    milestones: list[Milestone]
+
+    def nudges_for(
+        self, trigger: str, track: str | None, category: str | None = None
+    ) -> list[Nudge]:
+        """Nudges for a trigger: the track's own plus the general ones, in file order.
+
+        With a category (mix drift: the neglected one), nudges about another
+        category are left out; nudges about no category in particular stay.
+        """
+        return [
+            nudge
+            for nudge in self.nudges
+            if nudge.trigger == trigger
+            and (nudge.tracks is None or (track is not None and track in nudge.tracks))
+            and (category is None or nudge.category in (None, category))
+        ]
+
+
+# Each file and the model it holds; True means a list of such items.
+_FILES: dict[str, tuple[type[_Model], bool]] = {
+    "tracks.yaml": (Track, True),
+    "budgets.yaml": (Budget, True),
+    "plan.yaml": (Plan, False),
+    "portfolio.yaml": (Portfolio, False),
+    "exercises.yaml": (Exercise, True),
+    "prompts.yaml": (Prompts, False),
+    "nudges.yaml": (Nudge, True),
+    "milestones.yaml": (Milestone, True),
+}
+
+
+def default_content_dir() -> Path:
+    """The ``content/`` directory shipped next to the ``bot`` package."""
+    return Path(__file__).resolve().parent.parent / "content"
+
+
+def _join_loc(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _walk_strings(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield _join_loc(loc), value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_strings(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_strings(item, (*loc, index))
+
+
+def _text_problems(file: str, raw: Any) -> Iterator[ContentProblem]:
+    """Placeholders the bot cannot fill, and broadcast mentions, in any string."""
+    known = ", ".join(sorted(PLACEHOLDERS))
+    for path, text in _walk_strings(raw):
+        try:
+            fields = [
+                field for _, field, _, _ in string.Formatter().parse(text) if field is not None
+            ]
+        except ValueError as exc:
+            yield ContentProblem(file, path, f"malformed placeholder braces: {exc}")
+            continue
+        for field in fields:
+            if field not in PLACEHOLDERS:
+                yield ContentProblem(
+                    file, path, f"unknown placeholder {{{field}}} (known: {known})"
+                )
+        if _BROADCAST.search(text):
+            yield ContentProblem(file, path, "must not mention @everyone, @channel or @here")
+
+
+def _read_yaml(directory: Path, file: str) -> tuple[Any, list[ContentProblem]]:
+    path = directory / file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [ContentProblem(file, "", f"file is missing (looked in {directory})")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [ContentProblem(file, "", f"cannot read file: {exc}")]
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [ContentProblem(file, where, f"YAML syntax error: {reason}")]
+    if raw is None:
+        return None, [ContentProblem(file, "", "file is empty")]
+    return raw, []
+
+
+def _schema_problems(
+    file: str, error: ValidationError, prefix: tuple[int | str, ...] = ()
+) -> list[ContentProblem]:
+    return [
+        ContentProblem(
+            file,
+            _join_loc((*prefix, *item["loc"])),
+            item["msg"].removeprefix("Value error, "),
+        )
+        for item in error.errors()
+    ]
+
+
+def _duplicates(file: str, items: list[tuple[int, Any]]) -> Iterator[ContentProblem]:
+    seen: set[str] = set()
+    for index, item in items:
+        if item.id in seen:
+            yield ContentProblem(file, f"[{index}].id", f"duplicate id {item.id!r}")
+        seen.add(item.id)
+
+
+@dataclass
+class _Parsed:
+    """What parsed: list files as (index in file, item) pairs, so paths stay true."""
+
+    lists: dict[str, list[tuple[int, Any]]]
+    single: dict[str, Any]
+    complete: set[str]  # files in which every item validated
+
+
+def _budget_problems(budgets: list[tuple[int, Budget]]) -> Iterator[ContentProblem]:
+    for index, budget in budgets:
+        total = sum(budget.split.values())
+        if not math.isclose(total, budget.hours_per_week, abs_tol=1e-6):
+            yield ContentProblem(
+                "budgets.yaml",
+                f"[{index}].split",
+                f"adds up to {total:g} h but hours_per_week is {budget.hours_per_week:g}",
+            )
+        low = budget.min_hours if budget.min_hours is not None else budget.hours_per_week
+        high = budget.max_hours if budget.max_hours is not None else budget.hours_per_week
+        if not low <= budget.hours_per_week <= high:
+            yield ContentProblem(
+                "budgets.yaml",
+                f"[{index}].hours_per_week",
+                f"{budget.hours_per_week:g} is outside min_hours..max_hours ({low:g}-{high:g})",
+            )
+
+
+def _nudge_problems(
+    nudges: list[tuple[int, Nudge]], track_ids: set[str] | None
+) -> Iterator[ContentProblem]:
+    for index, nudge in nudges:
+        for position, track_id in enumerate(nudge.tracks or ()):
+            if track_ids is not None and track_id not in track_ids:
+                yield ContentProblem(
+                    "nudges.yaml",
+                    f"[{index}].tracks[{position}]",
+                    f"unknown track {track_id!r} (not an id in tracks.yaml)",
+                )
+        if nudge.trigger == "mix_drift" and nudge.category is None:
+            yield ContentProblem(
+                "nudges.yaml", f"[{index}].category", "mix_drift nudges need a category"
+            )
+
+
+def _milestone_problems(milestones: list[tuple[int, Milestone]]) -> Iterator[ContentProblem]:
+    seen: set[tuple[str, int | None]] = set()
+    for index, milestone in milestones:
+        key = (milestone.kind, milestone.threshold)
+        if milestone.kind in _KINDS_WITH_THRESHOLD and milestone.threshold is None:
+            yield ContentProblem(
+                "milestones.yaml",
+                f"[{index}].threshold",
+                f"milestones of kind {milestone.kind!r} need a threshold",
+            )
+        elif key in seen:
+            yield ContentProblem(
+                "milestones.yaml",
+                f"[{index}]",
+                f"another milestone already has kind {key[0]!r} and threshold {key[1]}",
+            )
+        seen.add(key)
+
+
+def _cross_problems(parsed: _Parsed) -> Iterator[ContentProblem]:
+    """Checks that span items or files, on whatever parsed.
+
+    "Must exist" checks run only on files that validated completely: an item
+    with a schema error is already reported and must not also look absent.
+    """
+    lists, complete = parsed.lists, parsed.complete
+    for file, items in lists.items():
+        yield from _duplicates(file, items)
+    yield from _budget_problems(lists.get("budgets.yaml", []))
+    yield from _milestone_problems(lists.get("milestones.yaml", []))
+    track_ids = {track.id for _, track in lists.get("tracks.yaml", [])}
+    yield from _nudge_problems(
+        lists.get("nudges.yaml", []), track_ids if "tracks.yaml" in complete else None
+    )
+
+    if "tracks.yaml" in complete and DEFAULT_TRACK not in track_ids:
+        yield ContentProblem("tracks.yaml", "", f"the default track {DEFAULT_TRACK!r} is missing")
+    if "budgets.yaml" in complete:
+        budget_ids = {budget.id for _, budget in lists["budgets.yaml"]}
+        for required in REQUIRED_BUDGETS:
+            if required not in budget_ids:
+                yield ContentProblem("budgets.yaml", "", f"budget {required!r} is missing")
+    if "nudges.yaml" in complete:
+        counts = Counter(nudge.trigger for _, nudge in lists["nudges.yaml"])
+        for trigger in TRIGGERS:
+            if not counts[trigger]:
+                yield ContentProblem("nudges.yaml", "", f"no nudge for trigger {trigger!r}")
+
+    plan: Plan | None = parsed.single.get("plan.yaml")
+    if plan is not None and sorted(week.week for week in plan.weeks) != [1, 2, 3, 4]:
+        found = [week.week for week in plan.weeks]
+        yield ContentProblem(
+            "plan.yaml", "weeks", f"needs weeks 1, 2, 3 and 4 once each, found {found}"
+        )
+    portfolio: Portfolio | None = parsed.single.get("portfolio.yaml")
+    if portfolio is not None:
+        numbers = [project.number for project in portfolio.projects]
+        for index, number in enumerate(numbers):
+            if number in numbers[:index]:
+                yield ContentProblem(
+                    "portfolio.yaml", f"projects[{index}].number", f"duplicate number {number}"
+                )
+
+
+def _check(directory: Path) -> tuple[_Parsed, list[ContentProblem]]:
+    parsed = _Parsed(lists={}, single={}, complete=set())
+    problems: list[ContentProblem] = []
+    for file, (model, many) in _FILES.items():
+        raw, read_problems = _read_yaml(directory, file)
+        problems.extend(read_problems)
+        if raw is None:
+            continue
+        problems.extend(_text_problems(file, raw))
+        if not many:
+            try:
+                parsed.single[file] = model.model_validate(raw)
+                parsed.complete.add(file)
+            except ValidationError as exc:
+                problems.extend(_schema_problems(file, exc))
+            continue
+        if not isinstance(raw, list):
+            problems.append(ContentProblem(file, "", "expected a list of items at the top level"))
+            continue
+        items: list[tuple[int, Any]] = []
+        for index, item in enumerate(raw):
+            try:
+                items.append((index, model.model_validate(item)))
+            except ValidationError as exc:
+                problems.extend(_schema_problems(file, exc, (index,)))
+        parsed.lists[file] = items
+        if len(items) == len(raw):
+            parsed.complete.add(file)
+    problems.extend(_cross_problems(parsed))
+    return parsed, problems
+
+
+def validate_content(directory: Path) -> list[ContentProblem]:
+    """Every problem in the content directory; an empty list means it is good to load."""
+    return _check(Path(directory))[1]
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load and validate the content, raising ``ContentError`` listing every problem."""
+    parsed, problems = _check(Path(directory) if directory is not None else default_content_dir())
+    if problems:
+        raise ContentError(problems)
+
+    def items(file: str) -> list[Any]:
+        return [item for _, item in parsed.lists[file]]
+
+    return Content(
+        tracks={track.id: track for track in items("tracks.yaml")},
+        budgets={budget.id: budget for budget in items("budgets.yaml")},
+        plan=parsed.single["plan.yaml"],
+        portfolio=parsed.single["portfolio.yaml"],
+        exercises=items("exercises.yaml"),
+        prompts=parsed.single["prompts.yaml"],
+        nudges=items("nudges.yaml"),
+        milestones=items("milestones.yaml"),
+    )

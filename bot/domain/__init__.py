@@ -1,0 +1,1 @@
+"""Domain rules: pure functions and values, standard library only."""

@@ -1,0 +1,1147 @@
+"""Use cases: the only code that writes. Each command runs in one unit of work.
+
+``Core.handle(command, actor)`` is the single way in for every adapter. It
+returns a neutral :class:`Reply`; user mistakes surface as ``UserError``
+subclasses with a message fit to show as-is, and leave the database untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import stats
+from bot.clock import Clock
+from bot.content import CATEGORIES, Content
+from bot.domain import commands as c
+from bot.domain.calendar import (
+    PLAN_DAYS,
+    WEEKDAYS,
+    format_study_days,
+    iso_week,
+    parse_clock,
+    parse_study_days,
+    plan_day,
+    plan_week,
+    weekday_number,
+    zone,
+)
+from bot.domain.errors import NotAllowed, NotFound, UsageError
+from bot.domain.progress import reached
+from bot.domain.schedule import MEMBER_KINDS
+from bot.grammar import USAGE, help_text
+from bot.messages import (
+    Button,
+    CheckInForm,
+    Field,
+    Message,
+    Reply,
+    bar,
+    hours_text,
+    safe_text,
+)
+from bot.storage.orm import (
+    AwayPeriod,
+    CheckInRow,
+    Cohort,
+    CohortAdmin,
+    HourLog,
+    Member,
+    MilestoneAward,
+    OutboxRow,
+    PlanWeek,
+    RestDay,
+    Sprint,
+    SprintGoal,
+)
+from bot.storage.uow import UnitOfWork
+from bot.text import fill
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS_BACK = 3
+MAX_SPRINT_GOALS = 10
+UNDO_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sent a command, and from where, as the adapter saw it."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    user_id: str
+    display_name: str
+    timezone: str | None = None  # from the platform profile, when it has one
+    platform_admin: bool = False  # workspace admin / Manage Server
+
+
+def profile_zone(actor: Actor, default: str) -> str:
+    """The actor's platform-profile time zone when it is a real one, else ``default``."""
+    if actor.timezone:
+        try:
+            return zone(actor.timezone).key
+        except UsageError:
+            log.info("ignoring unknown profile time zone %r", actor.timezone[:64])
+    return default
+
+
+NO_COHORT = (
+    "There's no cohort in this channel yet. Anyone can start one with "
+    "`/cohort start [name]` — the person who starts it becomes its admin."
+)
+
+
+class Core:
+    """The use cases, bound to their dependencies by ``bot.bootstrap``."""
+
+    def __init__(self, uow: UnitOfWork, content: Content, clock: Clock) -> None:
+        self.uow = uow
+        self.content = content
+        self.clock = clock
+        self._handlers: dict[type[c.Command], Callable[..., Reply]] = {
+            c.Help: self._help,
+            c.OpenCheckInForm: self._open_form,
+            c.CheckIn: self._checkin,
+            c.EditCheckIn: self._edit_checkin,
+            c.LogHours: self._log_hours,
+            c.UndoHours: self._undo_hours,
+            c.ShowPlan: self._show_plan,
+            c.SetPlanGoal: self._set_plan_goal,
+            c.MarkPlanDone: self._mark_plan_done,
+            c.ShowSprint: self._show_sprint,
+            c.AddSprintGoal: self._add_sprint_goal,
+            c.MarkSprintGoalDone: self._mark_sprint_goal_done,
+            c.ShowProgress: self._show_progress,
+            c.StartCohort: self._start_cohort,
+            c.JoinCohort: self._join,
+            c.LeaveCohort: self._leave,
+            c.ShowMySettings: self._show_settings,
+            c.ChangeMySetting: self._change_setting,
+            c.SetAway: self._set_away,
+            c.ShowSummary: self._summary,
+            c.ExportCohort: self._export,
+            c.ChangeCohortSetting: self._cohort_setting,
+            c.ForgetMe: self._forget_me,
+        }
+
+    # -- entry point -------------------------------------------------------------------
+
+    def handle(self, command: c.Command, actor: Actor) -> Reply:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise UsageError("I don't know that command.", USAGE.get("help", "/help"))
+        now = self.clock.now()
+        with self.uow() as session:
+            return handler(session, command, actor, now)
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def _cohort(self, session: Session, actor: Actor) -> Cohort:
+        cohort = session.scalar(
+            select(Cohort).where(
+                Cohort.platform == actor.platform,
+                Cohort.workspace_id == actor.workspace_id,
+                Cohort.channel_id == actor.channel_id,
+            )
+        )
+        if cohort is None:
+            raise NotFound(NO_COHORT)
+        return cohort
+
+    def _find_member(self, session: Session, cohort: Cohort, actor: Actor) -> Member | None:
+        return session.scalar(
+            select(Member).where(Member.cohort_id == cohort.id, Member.user_id == actor.user_id)
+        )
+
+    def _member(self, session: Session, actor: Actor) -> Member:
+        cohort = self._cohort(session, actor)
+        member = self._find_member(session, cohort, actor)
+        if member is None or member.status == "left":
+            raise NotFound(
+                f"You're not in {cohort.name} yet. Join with `/cohort join [track] [budget]`."
+            )
+        return member
+
+    def _member_or_join(self, session: Session, actor: Actor, now: datetime) -> tuple[Member, str]:
+        """Members who check in before joining are joined with defaults, and told so."""
+        cohort = self._cohort(session, actor)
+        member = self._find_member(session, cohort, actor)
+        if member is not None and member.status != "left":
+            return member, ""
+        member = self._enrol(session, cohort, actor, now, "other", "part-time", member)
+        note = (
+            f"I've added you to {safe_text(cohort.name, 80)} with the `other` track and the "
+            "`part-time` budget (15 h a week). Change them any time: "
+            "`/cohort me track <id>`, `/cohort me budget <full-time|part-time|minimal>`."
+        )
+        return member, note
+
+    def is_admin(self, session: Session, cohort: Cohort, actor: Actor) -> bool:
+        if actor.platform_admin:
+            return True
+        return (
+            session.scalar(
+                select(CohortAdmin.id).where(
+                    CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == actor.user_id
+                )
+            )
+            is not None
+        )
+
+    def _require_admin(self, session: Session, actor: Actor) -> Cohort:
+        cohort = self._cohort(session, actor)
+        if not self.is_admin(session, cohort, actor):
+            raise NotAllowed(
+                "That's for the cohort's admins. Ask one of them, or a workspace admin, "
+                "if you need it."
+            )
+        return cohort
+
+    def _day(self, member: Member, when: c.Day, now: datetime) -> date:
+        today = stats.today_for(member, now)
+        day = today - timedelta(days=when) if isinstance(when, int) else when
+        if day > today:
+            raise UsageError(
+                "That day hasn't happened yet where you are.",
+                "today, yesterday, 2d, 3d or a date up to 3 days back",
+            )
+        joined = member.joined_at.astimezone(zone(member.timezone)).date()
+        if day < joined:
+            raise UsageError(
+                f"You joined on {joined:%a %d %b}; entries can't go back before that.",
+                "today, yesterday, 2d, 3d or a date up to 3 days back",
+            )
+        if (today - day).days > MAX_DAYS_BACK:
+            raise UsageError(
+                f"Entries can go back at most {MAX_DAYS_BACK} days (to "
+                f"{(today - timedelta(days=MAX_DAYS_BACK)).isoformat()}).",
+                "today, yesterday, 2d, 3d or a date up to 3 days back",
+            )
+        return day
+
+    # -- membership --------------------------------------------------------------------
+
+    def _enrol(
+        self,
+        session: Session,
+        cohort: Cohort,
+        actor: Actor,
+        now: datetime,
+        track: str,
+        budget: str,
+        existing: Member | None = None,
+    ) -> Member:
+        tz = profile_zone(actor, cohort.timezone)
+        today = now.astimezone(zone(tz)).date()
+        member = existing or Member(cohort_id=cohort.id, user_id=actor.user_id, last_nudges={})
+        member.display_name = actor.display_name[:80] or actor.user_id
+        member.timezone = tz
+        member.track = track
+        member.budget = budget
+        member.status = "active"
+        member.plan_start = today
+        member.joined_at = now
+        member.cohort = cohort
+        if existing is None:
+            session.add(member)
+        session.flush()
+        if not stats.plan_weeks(session, member.id):
+            session.add_all(PlanWeek(member_id=member.id, week=w) for w in range(1, 5))
+        session.flush()
+        return member
+
+    def _start_cohort(
+        self, session: Session, cmd: c.StartCohort, actor: Actor, now: datetime
+    ) -> Reply:
+        existing = session.scalar(
+            select(Cohort).where(
+                Cohort.platform == actor.platform,
+                Cohort.workspace_id == actor.workspace_id,
+                Cohort.channel_id == actor.channel_id,
+            )
+        )
+        if existing is not None:
+            raise UsageError(
+                f"This channel already has a cohort: {safe_text(existing.name, 80)}. "
+                "Join it with `/cohort join [track] [budget]`."
+            )
+        tz = profile_zone(actor, "UTC")
+        name = (cmd.name or "").strip() or "Study cohort"
+        cohort = Cohort(
+            platform=actor.platform,
+            workspace_id=actor.workspace_id,
+            channel_id=actor.channel_id,
+            name=name,
+            timezone=tz,
+            start_date=now.astimezone(zone(tz)).date(),
+            created_at=now,
+        )
+        session.add(cohort)
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another admin started it a moment ago
+            raise UsageError("This channel already has a cohort.") from exc
+        session.add(CohortAdmin(cohort_id=cohort.id, user_id=actor.user_id))
+        text = (
+            f"{safe_text(name, 80)} is open, and you're its admin. Members join with "
+            "`/cohort join [track] [budget]`; daily prompts go out at "
+            f"{cohort.prompt_time:%H:%M} ({tz}) on {cohort.study_days}. Change that with "
+            "`/cohort settings <key> <value>`."
+        )
+        return Reply(Message(text, title="Cohort started"))
+
+    def _join(self, session: Session, cmd: c.JoinCohort, actor: Actor, now: datetime) -> Reply:
+        cohort = self._cohort(session, actor)
+        track, budget = cmd.track, cmd.budget
+        # People type the two in either order; the ids never overlap.
+        if track in self.content.budgets and (budget is None or budget in self.content.tracks):
+            track, budget = budget, track
+        track = track or "other"
+        budget = budget or "part-time"
+        self._check_track(track)
+        self._check_budget(budget)
+        member = self._find_member(session, cohort, actor)
+        if member is not None and member.status != "left":
+            member.track, member.budget = track, budget
+            return Reply(
+                Message(
+                    f"You're already in {safe_text(cohort.name, 80)} — I've set your track to "
+                    f"`{track}` and your budget to `{budget}`."
+                )
+            )
+        member = self._enrol(session, cohort, actor, now, track, budget, member)
+        t = self.content.tracks[track]
+        b = self.content.budgets[budget]
+        week1 = self.content.plan.weeks[0]
+        split = ", ".join(f"{b.split[cat]:g} h {cat}" for cat in CATEGORIES if b.split[cat])
+        return Reply(
+            Message(
+                f"Welcome to {safe_text(cohort.name, 80)}, {safe_text(member.display_name, 80)}!",
+                title="You're in",
+                blocks=(
+                    f"Track: {t.name} — a realistic first role is {t.target_role}, "
+                    f"usually {t.time_to_first_role} away.",
+                    f"Budget: {b.name}, {b.hours_per_week:g} h a week ({split}).",
+                    f"Day 1 of {PLAN_DAYS}. Week 1: {week1.default_goal}. Make it yours with "
+                    "`/plan set 1 <goal>`.",
+                    f"Prompts come at {member.cohort.prompt_time:%H:%M} your time "
+                    f"({member.timezone}); see `/cohort me` to change anything.",
+                ),
+            )
+        )
+
+    def _leave(self, session: Session, cmd: c.LeaveCohort, actor: Actor, now: datetime) -> Reply:
+        member = self._member(session, actor)
+        member.status = "left"
+        return Reply(
+            Message(
+                "You've left the cohort. Your entries are kept in case you come back "
+                "(`/cohort join`); `/cohort forget-me` deletes them for good."
+            )
+        )
+
+    def _check_track(self, track: str) -> None:
+        if track not in self.content.tracks:
+            raise UsageError(
+                f"Unknown track '{safe_text(track, 40)}'. Tracks: "
+                + ", ".join(sorted(self.content.tracks)),
+                USAGE["cohort join"],
+            )
+
+    def _check_budget(self, budget: str) -> None:
+        if budget not in self.content.budgets:
+            raise UsageError(
+                f"Unknown budget '{safe_text(budget, 40)}'. Budgets: "
+                + ", ".join(self.content.budgets),
+                USAGE["cohort join"],
+            )
+
+    # -- check-ins and hours -----------------------------------------------------------
+
+    def _open_form(
+        self, session: Session, cmd: c.OpenCheckInForm, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor) if cmd.edit else None
+        initial: dict[str, str] = {}
+        if member is not None:
+            row = self._checkin_on(session, member, stats.today_for(member, now))
+            if row is None:
+                raise NotFound(
+                    "You haven't checked in today, so there's nothing to edit yet.",
+                    USAGE["checkin"],
+                )
+            initial = {
+                k: v
+                for k, v in (
+                    ("did", row.did),
+                    ("next", row.next or ""),
+                    ("blockers", row.blockers or ""),
+                )
+                if v
+            }
+            if row.mood:
+                initial["mood"] = str(row.mood)
+        else:
+            self._cohort(session, actor)
+        q = self.content.prompts.checkin_questions
+        return Reply(
+            Message(f"{q.did}\n{q.next}\n{q.blockers}", title="Check in"),
+            form=CheckInForm(initial=initial, edit=cmd.edit),
+        )
+
+    def _checkin_on(self, session: Session, member: Member, day: date) -> CheckInRow | None:
+        return session.scalar(
+            select(CheckInRow).where(
+                CheckInRow.member_id == member.id, CheckInRow.local_date == day
+            )
+        )
+
+    def _checkin(self, session: Session, cmd: c.CheckIn, actor: Actor, now: datetime) -> Reply:
+        member, note = self._member_or_join(session, actor, now)
+        day = self._day(member, cmd.when, now)
+        if self._checkin_on(session, member, day) is not None:
+            raise UsageError(
+                f"You've already checked in for {self._day_name(member, day, now)}. "
+                "To change it: `/checkin edit <text>`.",
+                USAGE["checkin"],
+            )
+        before = stats.member_streak(session, member, now)
+        session.add(
+            CheckInRow(
+                member_id=member.id,
+                local_date=day,
+                did=cmd.did,
+                next=cmd.next,
+                blockers=cmd.blockers,
+                mood=cmd.mood,
+                public=member.checkins_public,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        for category, minutes in cmd.hours.items():
+            session.add(
+                HourLog(
+                    member_id=member.id,
+                    local_date=day,
+                    minutes=minutes,
+                    category=category,
+                    note=None,
+                    created_at=now,
+                )
+            )
+        session.flush()
+        streak = stats.member_streak(session, member, now)
+        lines = [
+            f"Checked in for {self._day_name(member, day, now)}. Streak: "
+            f"{streak.current} day{'s' if streak.current != 1 else ''}."
+        ]
+        if day != stats.today_for(member, now) and streak.current > before.current:
+            lines.append("That late entry repaired your streak.")
+        if streak.frozen_days and streak.frozen_days != before.frozen_days:
+            lines.append(
+                f"A streak freeze covered {streak.frozen_days[-1]:%a %d %b} — "
+                f"your {streak.current}-day streak is safe."
+            )
+        if cmd.hours:
+            lines.append(
+                "Logged "
+                + ", ".join(f"{hours_text(m)} {cat}" for cat, m in cmd.hours.items())
+                + "."
+            )
+        lines.append(self._plan_line(session, member, now))
+        if note:
+            lines.insert(0, note)
+        public: list[Message] = []
+        if member.checkins_public:
+            public.append(
+                self._checkin_card(member, cmd.did, cmd.next, cmd.blockers, cmd.mood, day, now)
+            )
+        celebrations = self._award(session, member, now)
+        lines.extend(m.text for m in celebrations)
+        if member.checkins_public:
+            public.extend(celebrations)
+        return Reply(Message("\n".join(lines), title="Check-in saved"), public=tuple(public))
+
+    def _edit_checkin(
+        self, session: Session, cmd: c.EditCheckIn, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        day = self._day(member, cmd.when, now)
+        row = self._checkin_on(session, member, day)
+        if row is None:
+            raise NotFound(
+                f"There's no check-in for {self._day_name(member, day, now)} to edit. "
+                "Add one with `/checkin <text>`.",
+                USAGE["checkin"],
+            )
+        row.did = cmd.did
+        if cmd.next is not None:
+            row.next = cmd.next
+        if cmd.blockers is not None:
+            row.blockers = cmd.blockers
+        if cmd.mood is not None:
+            row.mood = cmd.mood
+        row.updated_at = now
+        public = ()
+        if row.public:
+            public = (
+                self._checkin_card(
+                    member, row.did, row.next, row.blockers, row.mood, day, now, edited=True
+                ),
+            )
+        return Reply(
+            Message(f"Updated your check-in for {self._day_name(member, day, now)}."), public=public
+        )
+
+    def _checkin_card(
+        self,
+        member: Member,
+        did: str,
+        nxt: str | None,
+        blockers: str | None,
+        mood: int | None,
+        day: date,
+        now: datetime,
+        edited: bool = False,
+    ) -> Message:
+        fields = [Field("Did", safe_text(did, 1000))]
+        if nxt:
+            fields.append(Field("Next", safe_text(nxt, 1000)))
+        if blockers:
+            fields.append(Field("Blockers", safe_text(blockers, 1000)))
+        if mood:
+            fields.append(Field("Confidence", "●" * mood + "○" * (5 - mood)))
+        when = "" if day == stats.today_for(member, now) else f" for {day:%a %d %b}"
+        return Message(
+            f"{safe_text(member.display_name, 80)} checked in{when}"
+            + (" (edited)" if edited else ""),
+            fields=tuple(fields),
+        )
+
+    def _day_name(self, member: Member, day: date, now: datetime) -> str:
+        delta = (stats.today_for(member, now) - day).days
+        return {0: "today", 1: "yesterday"}.get(delta, f"{day:%a %d %b}")
+
+    def _log_hours(self, session: Session, cmd: c.LogHours, actor: Actor, now: datetime) -> Reply:
+        member, note = self._member_or_join(session, actor, now)
+        day = self._day(member, cmd.when, now)
+        session.add(
+            HourLog(
+                member_id=member.id,
+                local_date=day,
+                minutes=cmd.minutes,
+                category=cmd.category,
+                note=cmd.note,
+                created_at=now,
+            )
+        )
+        session.flush()
+        week = stats.week_minutes(session, member, stats.today_for(member, now))
+        targets = stats.budget_targets(self.content, member.budget)
+        lines = [
+            f"Logged {hours_text(cmd.minutes)} of {cmd.category} for "
+            f"{self._day_name(member, day, now)}."
+        ]
+        if note:
+            lines.insert(0, note)
+        if iso_week(day) == iso_week(stats.today_for(member, now)):
+            lines.append(
+                f"This week: {hours_text(week[cmd.category])} of "
+                f"{hours_text(targets[cmd.category])} {cmd.category}."
+            )
+        celebrations = self._award(session, member, now)
+        lines.extend(m.text for m in celebrations)
+        public = tuple(celebrations) if member.checkins_public else ()
+        return Reply(Message("\n".join(lines), title="Hours logged"), public=public)
+
+    def _undo_hours(self, session: Session, cmd: c.UndoHours, actor: Actor, now: datetime) -> Reply:
+        member = self._member(session, actor)
+        row = session.scalar(
+            select(HourLog)
+            .where(HourLog.member_id == member.id)
+            .order_by(HourLog.created_at.desc(), HourLog.id.desc())
+            .limit(1)
+        )
+        if row is None or now - row.created_at > UNDO_WINDOW:
+            raise NotFound("There's no hour entry from the last 24 hours to undo.", USAGE["hours"])
+        text = (
+            f"Removed {hours_text(row.minutes)} of {row.category} for "
+            f"{self._day_name(member, row.local_date, now)}."
+        )
+        session.delete(row)
+        return Reply(Message(text))
+
+    # -- plan --------------------------------------------------------------------------
+
+    def _plan_goal(self, row: PlanWeek | None, week: int) -> str:
+        if row is not None and row.goal:
+            return row.goal
+        return self.content.plan.weeks[week - 1].default_goal
+
+    def _plan_line(self, session: Session, member: Member, now: datetime) -> str:
+        day = plan_day(member.plan_start, stats.today_for(member, now))
+        if day > PLAN_DAYS:
+            return "Your 30-day plan is behind you — keep the sprints going."
+        week = plan_week(day)
+        goal = self._plan_goal(stats.plan_weeks(session, member.id).get(week), week)
+        return f"Day {day} of {PLAN_DAYS} — this week: {safe_text(goal, 300)}."
+
+    def _show_plan(self, session: Session, cmd: c.ShowPlan, actor: Actor, now: datetime) -> Reply:
+        member = self._member(session, actor)
+        return Reply(self.plan_card(session, member, now))
+
+    def plan_card(self, session: Session, member: Member, now: datetime) -> Message:
+        rows = stats.plan_weeks(session, member.id)
+        day = plan_day(member.plan_start, stats.today_for(member, now))
+        current = plan_week(day)
+        fields = []
+        for tmpl in self.content.plan.weeks:
+            row = rows.get(tmpl.week)
+            mark = (
+                "✅" if row is not None and row.done_at else ("▶" if tmpl.week == current else "·")
+            )
+            own = "" if row is not None and row.goal else " (template — make it yours)"
+            fields.append(
+                Field(
+                    f"{mark} Week {tmpl.week}: {tmpl.title}",
+                    safe_text(self._plan_goal(row, tmpl.week), 300) + own,
+                )
+            )
+        done = sum(1 for r in rows.values() if r.done_at)
+        head = (
+            f"Day {min(day, PLAN_DAYS)} of {PLAN_DAYS} · {done}/4 weeks done"
+            if day <= PLAN_DAYS
+            else f"Plan finished · {done}/4 weeks done"
+        )
+        return Message(
+            head,
+            title="Your 30-day plan",
+            fields=tuple(fields),
+            blocks=("Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>`",),
+        )
+
+    def _set_plan_goal(
+        self, session: Session, cmd: c.SetPlanGoal, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        row = stats.plan_weeks(session, member.id)[cmd.week]
+        row.goal = cmd.goal
+        return Reply(Message(f"Week {cmd.week} goal set: {safe_text(cmd.goal, 300)}"))
+
+    def _mark_plan_done(
+        self, session: Session, cmd: c.MarkPlanDone, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        row = stats.plan_weeks(session, member.id)[cmd.week]
+        if cmd.done:
+            if row.done_at is not None:
+                return Reply(Message(f"Week {cmd.week} was already done. 🎉"))
+            row.done_at = now
+        else:
+            row.done_at = None
+            return Reply(Message(f"Week {cmd.week} is open again."))
+        session.flush()
+        celebrations = self._award(session, member, now)
+        text = "\n".join(
+            [
+                f"Week {cmd.week} done: {safe_text(self._plan_goal(row, cmd.week), 300)}",
+                *(m.text for m in celebrations),
+            ]
+        )
+        public = tuple(celebrations) if member.checkins_public else ()
+        return Reply(Message(text, title="Plan"), public=public)
+
+    # -- sprint ------------------------------------------------------------------------
+
+    def sprint_for(self, session: Session, member: Member, now: datetime) -> Sprint:
+        """This ISO week's sprint in the member's zone, created on first use."""
+        today = stats.today_for(member, now)
+        week = iso_week(today)
+        sprint = session.scalar(
+            select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
+        )
+        if sprint is not None:
+            return sprint
+        targets = stats.budget_targets(self.content, member.budget)
+        sprint = Sprint(
+            member_id=member.id,
+            iso_week=week,
+            target_learning=targets["learning"],
+            target_building=targets["building"],
+            target_networking=targets["networking"],
+        )
+        day = plan_day(member.plan_start, today)
+        if 1 <= day <= PLAN_DAYS:
+            pw = plan_week(day)
+            goal = self._plan_goal(stats.plan_weeks(session, member.id).get(pw), pw)
+            sprint.goals.append(SprintGoal(position=1, text=goal, source="plan"))
+        session.add(sprint)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # a concurrent command created it first
+            session.expunge(sprint)
+            sprint = session.scalars(
+                select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
+            ).one()
+        return sprint
+
+    def _show_sprint(
+        self, session: Session, cmd: c.ShowSprint, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        return Reply(self.sprint_card(session, member, now))
+
+    def sprint_card(self, session: Session, member: Member, now: datetime) -> Message:
+        sprint = self.sprint_for(session, member, now)
+        week = stats.week_minutes(session, member, stats.today_for(member, now))
+        targets = {
+            "learning": sprint.target_learning,
+            "building": sprint.target_building,
+            "networking": sprint.target_networking,
+        }
+        fields = [
+            Field(
+                cat.capitalize(),
+                f"{bar(week[cat], targets[cat])} {hours_text(week[cat])} / "
+                f"{hours_text(targets[cat])}",
+            )
+            for cat in CATEGORIES
+            if targets[cat] or week[cat]
+        ]
+        goals = [
+            f"{i}. {'✅' if g.done_at else '◻️'} {safe_text(g.text, 300)}"
+            for i, g in enumerate(sprint.goals, 1)
+        ]
+        return Message(
+            f"Sprint {sprint.iso_week}",
+            title="This week's sprint",
+            blocks=("\n".join(goals) or "No goals yet — add one with `/sprint goal <text>`.",),
+            fields=tuple(fields),
+        )
+
+    def _add_sprint_goal(
+        self, session: Session, cmd: c.AddSprintGoal, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        sprint = self.sprint_for(session, member, now)
+        if len(sprint.goals) >= MAX_SPRINT_GOALS:
+            raise UsageError(f"A sprint holds at most {MAX_SPRINT_GOALS} goals; finish one first.")
+        position = max((g.position for g in sprint.goals), default=0) + 1
+        sprint.goals.append(SprintGoal(position=position, text=cmd.text, source="own"))
+        return Reply(Message(f"Goal {len(sprint.goals)} added: {safe_text(cmd.text, 300)}"))
+
+    def _mark_sprint_goal_done(
+        self, session: Session, cmd: c.MarkSprintGoalDone, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        sprint = self.sprint_for(session, member, now)
+        if not 1 <= cmd.number <= len(sprint.goals):
+            raise NotFound(
+                f"This sprint has {len(sprint.goals)} goal(s); there's no goal {cmd.number}.",
+                USAGE["sprint done"],
+            )
+        goal = sprint.goals[cmd.number - 1]
+        goal.done_at = goal.done_at or now
+        return Reply(Message(f"Done: {safe_text(goal.text, 300)} ✅"))
+
+    # -- progress ----------------------------------------------------------------------
+
+    def _show_progress(
+        self, session: Session, cmd: c.ShowProgress, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        return Reply(self.progress_card(session, member, now))
+
+    def progress_card(self, session: Session, member: Member, now: datetime) -> Message:
+        streak = stats.member_streak(session, member, now)
+        today = stats.today_for(member, now)
+        week = stats.week_minutes(session, member, today)
+        targets = stats.budget_targets(self.content, member.budget)
+        awarded = set(
+            session.scalars(
+                select(MilestoneAward.milestone).where(MilestoneAward.member_id == member.id)
+            )
+        )
+        total = stats.total_minutes(session, member.id)
+        fields = [
+            Field(
+                "Streak",
+                f"{streak.current} day(s) · longest {streak.longest} · "
+                f"{streak.freezes} freeze(s) held",
+            )
+        ]
+        fields.extend(
+            Field(
+                cat.capitalize(),
+                f"{bar(week[cat], targets[cat])} {hours_text(week[cat])} / "
+                f"{hours_text(targets[cat])}",
+            )
+            for cat in CATEGORIES
+            if targets[cat] or week[cat]
+        )
+        fields.append(Field("All time", f"{hours_text(total)} · {streak.checkin_days} check-in(s)"))
+        upcoming = next(
+            (
+                m
+                for m in self.content.milestones
+                if m.id not in awarded and m.kind in ("streak", "total_hours")
+            ),
+            None,
+        )
+        blocks = [self._plan_line(session, member, now)]
+        if upcoming is not None:
+            if upcoming.kind == "streak":
+                gap = f"{(upcoming.threshold or 0) - streak.current} more study day(s)"
+            else:
+                gap = f"{hours_text((upcoming.threshold or 0) * 60 - total)} more"
+            blocks.append(f"Next milestone: {upcoming.title} — {gap}.")
+        blocks.append(f"Milestones reached: {len(awarded)}")
+        return Message(
+            f"{safe_text(member.display_name, 80)}'s progress",
+            title="Progress",
+            fields=tuple(fields),
+            blocks=tuple(blocks),
+        )
+
+    def _award(self, session: Session, member: Member, now: datetime) -> list[Message]:
+        """Award every newly reached milestone once; return the celebrations."""
+        got = stats.achievements(session, member, now, self.content)
+        have = set(
+            session.scalars(
+                select(MilestoneAward.milestone).where(MilestoneAward.member_id == member.id)
+            )
+        )
+        out = []
+        for mid in reached(self.content.milestones, got):
+            if mid in have:
+                continue
+            rule = next(m for m in self.content.milestones if m.id == mid)
+            session.add(MilestoneAward(member_id=member.id, milestone=mid, awarded_at=now))
+            values = self.values_for(
+                session, member, now, streak=got.streak, hours=round(got.total_minutes / 60, 1)
+            )
+            out.append(Message(f"🏅 {rule.title}: {fill(rule.message, values)}"))
+        return out
+
+    def values_for(
+        self, session: Session, member: Member, now: datetime, **extra: Any
+    ) -> dict[str, Any]:
+        """Placeholder values for content texts about ``member``."""
+        today = stats.today_for(member, now)
+        day = plan_day(member.plan_start, today)
+        week = plan_week(day)
+        values: dict[str, Any] = {
+            "name": safe_text(member.display_name, 80),
+            "day": min(max(day, 1), PLAN_DAYS),
+            "week": week,
+            "week_goal": safe_text(
+                self._plan_goal(stats.plan_weeks(session, member.id).get(week), week), 300
+            ),
+        }
+        values.update(extra)
+        return values
+
+    # -- settings ----------------------------------------------------------------------
+
+    def _show_settings(
+        self, session: Session, cmd: c.ShowMySettings, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        cohort = member.cohort
+        quiet = (
+            f"{member.quiet_start:%H:%M}-{member.quiet_end:%H:%M}"
+            if member.quiet_start and member.quiet_end
+            else "off"
+        )
+        away = session.scalars(
+            select(AwayPeriod).where(
+                AwayPeriod.member_id == member.id,
+                AwayPeriod.end_date >= stats.today_for(member, now),
+            )
+        ).all()
+        fields = (
+            Field("timezone", member.timezone),
+            Field(
+                "prompt-time",
+                f"{(member.prompt_time or cohort.prompt_time):%H:%M}"
+                + ("" if member.prompt_time else " (cohort default)"),
+            ),
+            Field("study-days", member.study_days or f"{cohort.study_days} (cohort default)"),
+            Field("quiet-hours", quiet),
+            Field("track", member.track),
+            Field("budget", member.budget),
+            Field("delivery", member.delivery),
+            Field("checkins", "public" if member.checkins_public else "private"),
+            Field("leaderboard", "on" if member.leaderboard else "off"),
+            Field(
+                "reminders",
+                ", ".join(
+                    f"{k} {'off' if k in member.reminders_off.split(',') else 'on'}"
+                    for k in MEMBER_KINDS
+                ),
+            ),
+            Field("away", ", ".join(f"{a.start_date}..{a.end_date}" for a in away) or "no"),
+        )
+        return Reply(
+            Message(
+                "Change one with `/cohort me <key> <value>`.", title="Your settings", fields=fields
+            )
+        )
+
+    def _change_setting(
+        self, session: Session, cmd: c.ChangeMySetting, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        key, value = cmd.key, cmd.value.strip()
+        low = value.lower()
+        usage = USAGE["cohort me"]
+        if key == "timezone":
+            member.timezone = zone(value).key
+            shown = member.timezone
+        elif key == "prompt-time":
+            member.prompt_time = parse_clock(value)
+            shown = f"{member.prompt_time:%H:%M}"
+        elif key == "study-days":
+            member.study_days = format_study_days(parse_study_days(value))
+            shown = member.study_days
+        elif key == "quiet-hours":
+            if low == "off":
+                member.quiet_start = member.quiet_end = None
+                shown = "off"
+            else:
+                a, sep, b = value.partition("-")
+                if not sep:
+                    raise UsageError(
+                        f"'{safe_text(value, 40)}' is not a range.",
+                        "/cohort me quiet-hours 22:00-07:00 (or off)",
+                    )
+                member.quiet_start, member.quiet_end = parse_clock(a), parse_clock(b)
+                shown = f"{member.quiet_start:%H:%M}-{member.quiet_end:%H:%M}"
+        elif key == "track":
+            self._check_track(low)
+            member.track = shown = low
+        elif key == "budget":
+            self._check_budget(low)
+            member.budget = shown = low
+        elif key == "delivery":
+            if low not in ("dm", "channel"):
+                raise UsageError("Delivery is `dm` or `channel`.", usage)
+            member.delivery = shown = low
+        elif key == "checkins":
+            if low not in ("public", "private"):
+                raise UsageError("Check-ins are `public` or `private`.", usage)
+            member.checkins_public = low == "public"
+            shown = low
+        elif key == "leaderboard":
+            member.leaderboard = self._on_off(low, usage)
+            shown = low
+        elif key == "reminders":
+            shown = self._set_reminders(member, low)
+        else:
+            raise UsageError(f"Unknown setting '{safe_text(key, 40)}'.", usage)
+        return Reply(Message(f"Done: {key} is now {safe_text(shown, 80)}."))
+
+    @staticmethod
+    def _on_off(value: str, usage: str) -> bool:
+        if value in ("on", "yes", "true"):
+            return True
+        if value in ("off", "no", "false"):
+            return False
+        raise UsageError(f"'{safe_text(value, 20)}' should be on or off.", usage)
+
+    def _set_reminders(self, member: Member, value: str) -> str:
+        """``reminders off`` / ``reminders on`` / ``reminders <kind> on|off``."""
+        usage = "/cohort me reminders [" + "|".join(MEMBER_KINDS) + "] on|off"
+        parts = value.replace("-", "_").split()
+        off = {k for k in member.reminders_off.split(",") if k}
+        if len(parts) == 1:
+            flag = self._on_off(parts[0], usage)
+            off = set() if flag else set(MEMBER_KINDS)
+        elif len(parts) == 2 and parts[0] in MEMBER_KINDS:
+            if self._on_off(parts[1], usage):
+                off.discard(parts[0])
+            else:
+                off.add(parts[0])
+        else:
+            raise UsageError("Which reminder?", usage)
+        member.reminders_off = ",".join(sorted(off))
+        return "off for " + (", ".join(sorted(off)) or "nothing")
+
+    def _set_away(self, session: Session, cmd: c.SetAway, actor: Actor, now: datetime) -> Reply:
+        member = self._member(session, actor)
+        today = stats.today_for(member, now)
+        usage = USAGE["cohort me away"]
+        if cmd.days is None and cmd.until is None:
+            periods = session.scalars(
+                select(AwayPeriod).where(
+                    AwayPeriod.member_id == member.id, AwayPeriod.end_date >= today
+                )
+            ).all()
+            for p in periods:
+                if p.start_date >= today:
+                    session.delete(p)
+                else:
+                    p.end_date = today - timedelta(days=1)
+            return Reply(
+                Message(
+                    "Welcome back! Prompts start again from your next study day."
+                    if periods
+                    else "You weren't marked away."
+                )
+            )
+        if cmd.days is not None:
+            end = today + timedelta(days=cmd.days - 1)
+        else:
+            try:
+                end = date.fromisoformat(cmd.until or "")
+            except ValueError as exc:
+                raise UsageError(f"'{safe_text(cmd.until, 20)}' is not a date.", usage) from exc
+            if end < today:
+                raise UsageError("That date has already passed.", usage)
+            if end > today + timedelta(days=366):
+                raise UsageError("Away can last at most a year.", usage)
+        session.add(AwayPeriod(member_id=member.id, start_date=today, end_date=end))
+        return Reply(
+            Message(
+                f"Enjoy the break. You're away until {end:%a %d %b} (inclusive): no prompts, "
+                "and your streak is frozen. `/cohort me away off` to come back early."
+            )
+        )
+
+    # -- admin -------------------------------------------------------------------------
+
+    def _summary(self, session: Session, cmd: c.ShowSummary, actor: Actor, now: datetime) -> Reply:
+        from bot import reports  # matplotlib is heavy; load it only when a summary is asked for
+
+        cohort = self._require_admin(session, actor)
+        data = reports.cohort_summary(session, cohort, now, self.content, weeks_back=cmd.weeks_back)
+        return Reply(reports.summary_message(data, chart=True))
+
+    def _export(self, session: Session, cmd: c.ExportCohort, actor: Actor, now: datetime) -> Reply:
+        from bot import reports
+
+        cohort = self._require_admin(session, actor)
+        files = reports.export_files(session, cohort)
+        return Reply(
+            Message(
+                f"Export of {safe_text(cohort.name, 80)}: " + ", ".join(f.filename for f in files),
+                title="Export",
+                files=tuple(files),
+            )
+        )
+
+    def _cohort_setting(
+        self, session: Session, cmd: c.ChangeCohortSetting, actor: Actor, now: datetime
+    ) -> Reply:
+        cohort = self._require_admin(session, actor)
+        key, value = cmd.key, cmd.value.strip()
+        usage = USAGE["cohort settings"]
+        if key == "timezone":
+            cohort.timezone = shown = zone(value).key
+        elif key == "prompt-time":
+            cohort.prompt_time = parse_clock(value)
+            shown = f"{cohort.prompt_time:%H:%M}"
+        elif key == "study-days":
+            cohort.study_days = shown = format_study_days(parse_study_days(value))
+        elif key in ("reminder-day", "review-day", "digest-day"):
+            n = weekday_number(value)
+            setattr(cohort, key.replace("-", "_"), n)
+            shown = WEEKDAYS[n]
+        elif key == "name":
+            if not value or len(value) > 80:
+                raise UsageError("A cohort name is 1-80 characters.", usage)
+            cohort.name = shown = value
+        elif key == "admin":
+            user = value.strip().lstrip("<@!").rstrip(">").split("|")[0]
+            if not user:
+                raise UsageError("Name the user to make admin.", usage)
+            exists = session.scalar(
+                select(CohortAdmin.id).where(
+                    CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == user
+                )
+            )
+            if exists is None:
+                session.add(CohortAdmin(cohort_id=cohort.id, user_id=user))
+            shown = f"an admin: {safe_text(user, 64)}"
+            return Reply(Message(f"Done: {shown}."))
+        elif key == "rest-day":
+            try:
+                day = date.fromisoformat(value)
+            except ValueError as exc:
+                raise UsageError(
+                    f"'{safe_text(value, 20)}' is not a date.",
+                    "/cohort settings rest-day YYYY-MM-DD",
+                ) from exc
+            if (
+                session.scalar(
+                    select(RestDay.id).where(RestDay.cohort_id == cohort.id, RestDay.day == day)
+                )
+                is None
+            ):
+                session.add(RestDay(cohort_id=cohort.id, day=day))
+            shown = f"a rest day on {day:%a %d %b %Y}"
+            return Reply(Message(f"Done: {shown} — no prompts, and no streak loss."))
+        else:
+            raise UsageError(f"Unknown cohort setting '{safe_text(key, 40)}'.", usage)
+        return Reply(Message(f"Done: cohort {key} is now {safe_text(shown, 80)}."))
+
+    def _forget_me(self, session: Session, cmd: c.ForgetMe, actor: Actor, now: datetime) -> Reply:
+        cohort = self._cohort(session, actor)
+        member = self._find_member(session, cohort, actor)
+        if member is None:
+            raise NotFound("I hold no data about you in this cohort.")
+        if not cmd.confirm:
+            return Reply(
+                Message(
+                    "This deletes your check-ins, hours, plan, sprints, milestones and settings in "
+                    f"{safe_text(cohort.name, 80)}, for good. Sure?",
+                    title="Forget me",
+                    buttons=(Button("Yes, delete my data", "forget_me_confirm", style="danger"),),
+                    blocks=("Or type `/cohort forget-me confirm`.",),
+                )
+            )
+        counts = {
+            "check-ins": session.scalar(
+                select(func.count())
+                .select_from(CheckInRow)
+                .where(CheckInRow.member_id == member.id)
+            )
+            or 0,
+            "hour entries": session.scalar(
+                select(func.count()).select_from(HourLog).where(HourLog.member_id == member.id)
+            )
+            or 0,
+            "milestones": session.scalar(
+                select(func.count())
+                .select_from(MilestoneAward)
+                .where(MilestoneAward.member_id == member.id)
+            )
+            or 0,
+        }
+        # Explicit deletes, so a database without cascades still forgets everything.
+        sprint_ids = select(Sprint.id).where(Sprint.member_id == member.id)
+        session.execute(delete(SprintGoal).where(SprintGoal.sprint_id.in_(sprint_ids)))
+        for table in (Sprint, CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, OutboxRow):
+            session.execute(delete(table).where(table.member_id == member.id))
+        session.execute(delete(Member).where(Member.id == member.id))
+        what = ", ".join(f"{n} {k}" for k, n in counts.items())
+        return Reply(
+            Message(
+                f"Done. I deleted your data in {safe_text(cohort.name, 80)}: {what}, "
+                "plus your plan, sprints and settings."
+            )
+        )
+
+    def _help(self, session: Session, cmd: c.Help, actor: Actor, now: datetime) -> Reply:
+        return Reply(Message(help_text(cmd.topic), title="cohortbot"))

@@ -1,0 +1,136 @@
+"""Platform-neutral messages: what the core says, before an adapter renders it.
+
+Adapters turn these into Block Kit, embeds or plain text. Any text that came
+from a user passes through :func:`safe_text` before it is put in a message, so
+no adapter can be tricked into pinging a whole channel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Platform mention syntax: Slack <!channel>, <@U123>, <#C1|x>, <!subteam^S1>; Discord <@123>,
+# <@!123>, <@&123>, <#123>; plus the bare words both platforms expand.
+_MENTION_MARKUP = re.compile(r"<\s*([!@#])")
+_BROADCAST = re.compile(r"@(?=(everyone|here|channel)\b)", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
+def safe_text(text: str | None, limit: int = 1000) -> str:
+    """Make user text safe to show anywhere: no mentions, no control characters, bounded.
+
+    The stored value is never changed; this runs only when text is put into a message.
+    """
+    if not text:
+        return ""
+    cleaned = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+    cleaned = _MENTION_MARKUP.sub(lambda m: "<" + _ZWSP + m.group(1), cleaned)
+    cleaned = _BROADCAST.sub("@" + _ZWSP, cleaned)
+    if len(cleaned) > limit:
+        cleaned = cleaned[: max(limit - 1, 0)].rstrip() + "…"
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message. ``text`` is the main body (and the plain-text fallback)."""
+
+    text: str
+    title: str | None = None
+    blocks: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    image: Attachment | None = None
+    files: tuple[Attachment, ...] = ()
+
+    def plain(self) -> str:
+        """The whole message as plain text: the console renders this, tests read it."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(f"*{self.title}*")
+        if self.text:
+            parts.append(self.text)
+        parts.extend(f"{f.name}: {f.value}" for f in self.fields)
+        parts.extend(self.blocks)
+        if self.buttons:
+            parts.append("  ".join(f"[{b.label}]" for b in self.buttons))
+        if self.image:
+            parts.append(f"(chart: {self.image.filename})")
+        parts.extend(f"(file: {f.filename})" for f in self.files)
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-safe form for the outbox (attachments are not stored there)."""
+        return {
+            "text": self.text,
+            "title": self.title,
+            "blocks": list(self.blocks),
+            "fields": [[f.name, f.value] for f in self.fields],
+            "buttons": [[b.label, b.action_id, b.value, b.style] for b in self.buttons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Message:
+        return cls(
+            text=str(data.get("text") or ""),
+            title=data.get("title") or None,  # type: ignore[arg-type]
+            blocks=tuple(data.get("blocks") or ()),  # type: ignore[arg-type]
+            fields=tuple(Field(*f) for f in data.get("fields") or ()),  # type: ignore[union-attr]
+            buttons=tuple(Button(*b) for b in data.get("buttons") or ()),  # type: ignore[union-attr]
+        )
+
+
+@dataclass(frozen=True)
+class CheckInForm:
+    """Ask the adapter to open the check-in form; ``initial`` prefills it when editing."""
+
+    initial: dict[str, str] = field(default_factory=dict)
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler returns: a private answer, public posts, maybe a form to open."""
+
+    message: Message
+    public: tuple[Message, ...] = ()
+    form: CheckInForm | None = None
+
+
+def bar(value: float, target: float, width: int = 10) -> str:
+    """A small text progress bar, e.g. ``▓▓▓▓░░░░░░``."""
+    if target <= 0:
+        return "░" * width
+    filled = max(0, min(width, round(width * value / target)))
+    return "▓" * filled + "░" * (width - filled)
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as a short human figure: ``90`` -> ``1.5 h``."""
+    hours = minutes / 60
+    return f"{hours:.1f} h".replace(".0 h", " h")

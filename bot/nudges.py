@@ -1,0 +1,116 @@
+"""Scheduled messages: turn a due decision into the words a member (or cohort) sees.
+
+Code selects; content speaks. Every text comes from ``content/nudges.yaml``,
+chosen by trigger and track, never the same nudge twice in a row for a member,
+and filled with the member's own plan: "day 9 of 30 — this week: ...".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import stats
+from bot.content import Content
+from bot.domain import schedule
+from bot.domain.progress import choose, mix_drift
+from bot.handlers import Core
+from bot.messages import Button, Message
+from bot.storage.orm import Member
+from bot.text import fill
+
+CHECKIN_BUTTONS = (
+    Button("Check in now", "checkin_open", style="primary"),
+    Button("Log hours", "hours_open"),
+    Button("Snooze 1 h", "snooze_1h"),
+)
+TITLES = {
+    schedule.CHECKIN_PROMPT: "Check-in time",
+    schedule.SPRINT_KICKOFF: "New sprint",
+    schedule.MIDWEEK_REMINDER: "Mid-week hours",
+    schedule.WEEKLY_REVIEW: "Weekly review",
+    schedule.INACTIVITY: "We miss you",
+}
+
+
+def pick_nudge(
+    content: Content, member: Member, trigger: str, seed: str, category: str | None = None
+) -> tuple[str, str] | None:
+    """(nudge id, raw text) for the member, avoiding the last one of that trigger."""
+    candidates = content.nudges_for(trigger, member.track, category)
+    chosen = choose(
+        [n.id for n in candidates], last=(member.last_nudges or {}).get(trigger), seed=seed
+    )
+    if chosen is None:
+        return None
+    nudge = next(n for n in candidates if n.id == chosen)
+    member.last_nudges = {**(member.last_nudges or {}), trigger: chosen}
+    return nudge.id, nudge.text
+
+
+def member_message(
+    core: Core, session: Session, member: Member, kind: str, key: str, now: datetime
+) -> tuple[Message, str | None]:
+    """The message for a scheduled member kind, and the nudge id it used."""
+    today = stats.today_for(member, now)
+    streak = stats.member_streak(session, member, now)
+    week = stats.week_minutes(session, member, today)
+    targets = stats.budget_targets(core.content, member.budget)
+    values = core.values_for(
+        session,
+        member,
+        now,
+        streak=streak.current,
+        hours=round(sum(week.values()) / 60, 1),
+        target=round(sum(targets.values()) / 60, 1),
+    )
+    blocks: list[str] = [core._plan_line(session, member, now)]
+    nudge_id: str | None = None
+    picked = pick_nudge(core.content, member, kind, seed=key)
+    text = fill(picked[1], values) if picked else TITLES[kind]
+    if picked:
+        nudge_id = picked[0]
+    buttons = CHECKIN_BUTTONS
+    if kind == schedule.MIDWEEK_REMINDER:
+        blocks.append(
+            "This week so far: "
+            + ", ".join(
+                f"{week[c] / 60:.1f}/{targets[c] / 60:g} h {c}" for c in targets if targets[c]
+            )
+        )
+        drift = mix_drift(week, targets)
+        if drift is not None:
+            tip = pick_nudge(
+                core.content, member, "mix_drift", seed=key + ":drift", category=drift.behind
+            )
+            if tip:
+                blocks.append(
+                    fill(
+                        tip[1],
+                        {
+                            **values,
+                            "ahead": drift.ahead,
+                            "behind": drift.behind,
+                            "category": drift.behind,
+                        },
+                    )
+                )
+    elif kind == schedule.WEEKLY_REVIEW:
+        buttons = (
+            Button("Done", "plan_week_done", style="primary"),
+            Button("Not yet", "plan_week_not_yet"),
+            *CHECKIN_BUTTONS[:1],
+        )
+    elif kind == schedule.SPRINT_KICKOFF:
+        sprint = core.sprint_for(session, member, now)
+        goals = "\n".join(f"{i}. {g.text}" for i, g in enumerate(sprint.goals, 1))
+        if goals:
+            blocks.append("This sprint:\n" + goals)
+    return Message(text, title=TITLES[kind], blocks=tuple(blocks), buttons=buttons), nudge_id
+
+
+def digest_line(content: Content, seed: str) -> str:
+    chosen = choose([n.id for n in content.nudges_for("digest", None)], last=None, seed=seed)
+    nudge = next((n for n in content.nudges if n.id == chosen), None)
+    return nudge.text if nudge else ""
