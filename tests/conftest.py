@@ -1,0 +1,147 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), a movable clock, a world.
+
+Storage-touching tests take the ``engine`` fixture, which runs each test on
+SQLite and on PostgreSQL. PostgreSQL comes from ``COHORTBOT_TEST_PG_URL``
+(default: the local server as user postgres). Locally a missing server skips
+those tests; with ``CI=true`` it fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.bootstrap import App, bootstrap
+from bot.clock import FixedClock
+from bot.content import Content, load_content
+from bot.domain.errors import UserError
+from bot.grammar import parse
+from bot.handlers import Actor
+from bot.messages import Reply
+from bot.storage.db import make_engine, normalize_url, upgrade
+from bot.storage.orm import Base
+
+PG_URL = normalize_url(
+    os.environ.get("COHORTBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# A Monday morning in late November; most tests move the clock from here.
+MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+def _pg_admin() -> Engine:
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+def _pg_unavailable(exc: Exception) -> None:
+    message = f"PostgreSQL at {make_url(PG_URL).render_as_string()} is unavailable: {exc}"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_database_factory() -> Iterator[object]:
+    """Creates throwaway PostgreSQL databases; drops them all at the end of the session."""
+    admin = _pg_admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+        admin.dispose()
+        _pg_unavailable(exc)
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"cohortbot_test_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_database_factory) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """One migrated PostgreSQL database per test session, emptied before each test."""
+    engine = make_engine(pg_database_factory())
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: the test runs once on each backend."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        upgrade(eng)
+        yield eng
+        eng.dispose()
+    else:
+        eng = request.getfixturevalue("pg_engine")
+        _truncate(eng)
+        yield eng
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MONDAY)
+
+
+@pytest.fixture
+def app(engine: Engine, content: Content, clock: FixedClock) -> App:
+    return bootstrap(engine=engine, content=content, clock=clock, migrate=False)
+
+
+class World:
+    """Drive the core the way users do: typed commands, as named people, in one channel."""
+
+    def __init__(self, app: App, channel: str = "C-cohort", platform: str = "console") -> None:
+        self.app = app
+        self.channel = channel
+        self.platform = platform
+        self.zones: dict[str, str | None] = {}
+        self.admins: set[str] = set()
+
+    def actor(self, name: str) -> Actor:
+        return Actor(platform=self.platform, workspace_id="W1", channel_id=self.channel,
+                     user_id=f"U-{name.lower()}", display_name=name,
+                     timezone=self.zones.get(name), platform_admin=name in self.admins)
+
+    def say(self, name: str, line: str) -> Reply:
+        """Run a typed command; user errors propagate so tests can assert on them."""
+        return self.app.core.handle(parse(line), self.actor(name))
+
+    def fails(self, name: str, line: str) -> UserError:
+        with pytest.raises(UserError) as info:
+            self.say(name, line)
+        return info.value
+
+
+@pytest.fixture
+def world(app: App) -> World:
+    return World(app)
