@@ -131,6 +131,8 @@ class Core:
             c.ExportCohort: self._export,
             c.ChangeCohortSetting: self._cohort_setting,
             c.ForgetMe: self._forget_me,
+            c.Snooze: self._snooze,
+            c.ReviewPlanWeek: self._review_plan_week,
         }
 
     # -- entry point -------------------------------------------------------------------
@@ -1142,6 +1144,72 @@ class Core:
                 "plus your plan, sprints and settings."
             )
         )
+
+    def _snooze(self, session: Session, cmd: c.Snooze, actor: Actor, now: datetime) -> Reply:
+        member = self._member(session, actor)
+        if cmd.until_tomorrow:
+            tz = zone(member.timezone)
+            tomorrow = stats.today_for(member, now) + timedelta(days=1)
+            until = datetime.combine(tomorrow, datetime.min.time(), tz)
+            text = "Snoozed until tomorrow. Rest well."
+        else:
+            minutes = cmd.minutes or 60
+            if not 1 <= minutes <= 24 * 60:
+                raise UsageError("Snooze for 1 minute to 24 hours.")
+            until = now + timedelta(minutes=minutes)
+            text = f"Snoozed for {hours_text(minutes)}. I'll ask again after that."
+        member.snoozed_until = until
+        # The prompt they snoozed comes back once when the snooze ends.
+        key = f"snooze:m{member.id}:{until.astimezone(zone('UTC')):%Y%m%dT%H%M}"
+        if session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is None:
+            q = self.content.prompts.checkin_questions
+            message = Message(f"{q.did}\n{self._plan_line(session, member, now)}",
+                              title="Check-in time",
+                              buttons=(Button("Check in now", "checkin_open", style="primary"),
+                                       Button("Log hours", "hours_open")))
+            session.add(OutboxRow(
+                key=key, cohort_id=member.cohort_id, member_id=member.id, kind="snoozed_prompt",
+                payload=message.to_dict(), due_at=until, expires_at=until + timedelta(hours=2),
+                status="pending", attempts=0, created_at=now))
+        return Reply(Message(text))
+
+    def _review_plan_week(self, session: Session, cmd: c.ReviewPlanWeek, actor: Actor,
+                          now: datetime) -> Reply:
+        member = self._member(session, actor)
+        day = plan_day(member.plan_start, stats.today_for(member, now))
+        if day > PLAN_DAYS:
+            return Reply(Message("Your 30-day plan is complete; `/sprint` has this week."))
+        week = plan_week(day)
+        if cmd.done:
+            return self._mark_plan_done(session, c.MarkPlanDone(week), actor, now)
+        goal = self._plan_goal(stats.plan_weeks(session, member.id).get(week), week)
+        return Reply(Message(
+            f"Not yet is fine. Week {week}: {safe_text(goal, 300)} — what's the smallest next "
+            "step? Add it with `/sprint goal <text>`."))
+
+    def home_cards(self, platform: str, workspace_id: str, user_id: str) -> list[Message]:
+        """Plan, sprint and progress for every cohort the user is in on this workspace."""
+        now = self.clock.now()
+        with self.uow() as session:
+            members = session.scalars(
+                select(Member).join(Cohort).where(
+                    Cohort.platform == platform, Cohort.workspace_id == workspace_id,
+                    Member.user_id == user_id, Member.status == "active")
+            ).all()
+            cards: list[Message] = []
+            for member in members:
+                cards.append(Message(safe_text(member.cohort.name, 80), title="Cohort"))
+                cards.append(self.progress_card(session, member, now))
+                cards.append(self.plan_card(session, member, now))
+                cards.append(self.sprint_card(session, member, now))
+                recent = session.scalars(
+                    select(MilestoneAward).where(MilestoneAward.member_id == member.id)
+                    .order_by(MilestoneAward.awarded_at.desc()).limit(3)).all()
+                if recent:
+                    titles = {m.id: m.title for m in self.content.milestones}
+                    cards.append(Message(", ".join(titles.get(r.milestone, r.milestone)
+                                                   for r in recent), title="Recent milestones"))
+            return cards
 
     def _help(self, session: Session, cmd: c.Help, actor: Actor, now: datetime) -> Reply:
         return Reply(Message(help_text(cmd.topic), title="cohortbot"))

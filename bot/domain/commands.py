@@ -153,3 +153,18 @@ class ChangeCohortSetting(Command):
 @dataclass(frozen=True)
 class ForgetMe(Command):
     confirm: bool = False
+
+
+@dataclass(frozen=True)
+class Snooze(Command):
+    """Snooze prompts: for ``minutes`` from now, or until the member's tomorrow."""
+
+    minutes: int | None = 60
+    until_tomorrow: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewPlanWeek(Command):
+    """The weekly review's Done / Not yet buttons, about the current plan week."""
+
+    done: bool
