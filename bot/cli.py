@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -103,17 +103,38 @@ def _parse_moment(text: str | None) -> datetime:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from adapters.console.render import ConsolePlatform
-    from bot.tick import deliver_pending, enqueue_due
+    from bot.delivery import Delivery
+    from bot.tick import enqueue_due
 
     settings = _settings()
     moment = _parse_moment(args.at)
     app = _app(settings, clock=FixedClock(moment))
     platform = ConsolePlatform()
-    with app.uow() as session:
-        queued = enqueue_due(app.core, session, moment)
-    with app.uow() as session:
-        sent, skipped = deliver_pending(session, platform, moment)
-    print(f"tick at {moment:%Y-%m-%d %H:%M} UTC: {queued} queued, {sent} sent, {skipped} skipped")
+    with app.engine.begin() as conn:
+        result = enqueue_due(conn, moment, grace=timedelta(minutes=settings.grace_minutes))
+    stats = Delivery(app.core, app.uow, platform, app.clock, worker="tick").drain()
+    print(f"tick at {moment:%Y-%m-%d %H:%M} UTC: {result.due} due, {result.queued} queued, "
+          f"{stats.sent} sent, {stats.skipped} skipped, {stats.deferred} deferred, "
+          f"{stats.failed} failed")
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from adapters.console.render import ConsolePlatform
+    from bot.scheduler import SchedulerConflict, SchedulerRuntime
+
+    app = _app(_settings())
+    platform = ConsolePlatform()
+    runtime = SchedulerRuntime(app, platform, tick_seconds=args.tick_seconds,
+                               delivery_seconds=args.delivery_seconds)
+    try:
+        runtime.start(blocking=True)
+    except SchedulerConflict as exc:
+        raise ConfigError(str(exc)) from None
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        runtime.shutdown()
     return 0
 
 
@@ -178,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tick", help="run one scheduler tick now or at --at")
     t.add_argument("--at", help="ISO-8601 moment with offset, e.g. 2026-12-01T09:00+01:00")
     t.set_defaults(func=cmd_tick)
+
+    sc = sub.add_parser("scheduler", help="the tick and delivery loop as its own process")
+    sc.add_argument("--tick-seconds", type=float, default=60.0)
+    sc.add_argument("--delivery-seconds", type=float, default=5.0)
+    sc.set_defaults(func=cmd_scheduler)
 
     r = sub.add_parser("report", help="a cohort's summary in the terminal, chart to a file")
     r.add_argument("cohort", help="the cohort's name or id")

@@ -430,6 +430,8 @@ class Core:
                 updated_at=now,
             )
         )
+        if member.last_checkin_on is None or day > member.last_checkin_on:
+            member.last_checkin_on = day
         for category, minutes in cmd.hours.items():
             session.add(
                 HourLog(

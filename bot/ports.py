@@ -37,8 +37,20 @@ class DeliveryError(Exception):
 
 
 class Platform(Protocol):
-    """Send a neutral message somewhere; returns the platform's id for the message."""
+    """Send a neutral message somewhere; returns the platform's id for the message.
+
+    ``key`` is the outbox idempotency key. Platforms that can, attach it to the
+    message (Slack metadata, a Discord nonce) so that :meth:`find_sent` can tell,
+    after a crash between sending and recording, whether the message went out.
+    """
 
     name: str
 
-    def send(self, destination: Destination, message: Message) -> str: ...
+    def send(self, destination: Destination, message: Message, *, key: str | None = None) -> str:
+        ...
+
+
+class Recoverable(Protocol):
+    """A platform that can look up a message it sent by its idempotency key."""
+
+    def find_sent(self, destination: Destination, key: str) -> str | None: ...

@@ -44,8 +44,12 @@ class ConsolePlatform:
         self.names = names or {}
         self._ids = itertools.count(1)
         self.sent: list[tuple[Destination, Message]] = []
+        self.by_key: dict[str, str] = {}
 
-    def send(self, destination: Destination, message: Message) -> str:
+    def find_sent(self, destination: Destination, key: str) -> str | None:
+        return self.by_key.get(key)
+
+    def send(self, destination: Destination, message: Message, *, key: str | None = None) -> str:
         self.sent.append((destination, message))
         if destination.is_dm:
             where = f"DM to {self.names.get(destination.user_id or '', destination.user_id)}"
@@ -56,7 +60,10 @@ class ConsolePlatform:
         else:
             print(f"[bot → {where}]\n{render(message)}", file=self.out)
         self.save_files(message)
-        return f"console-{next(self._ids)}"
+        message_id = f"console-{next(self._ids)}"
+        if key:
+            self.by_key[key] = message_id
+        return message_id
 
     def save_files(self, message: Message) -> list[Path]:
         saved: list[Path] = []

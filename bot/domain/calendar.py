@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot.domain.errors import UsageError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 PLAN_DAYS = 30
 
 
@@ -32,17 +34,23 @@ def zone(name: str) -> ZoneInfo:
 
 
 def weekday_number(word: str) -> int:
-    w = word.strip().lower()[:3]
-    if w not in WEEKDAYS:
-        raise UsageError(
-            f"'{word}' is not a day of the week.", "mon, tue, wed, thu, fri, sat or sun"
-        )
-    return WEEKDAYS.index(w)
+    # A day is a prefix of its name from three letters on ("tue", "tues", "thurs"),
+    # a plural ("mondays") or "weds". Taking the first three letters of any word read
+    # "monkey" as Monday and the "fri-sun" of "mon-fri-sun" as Friday.
+    w = word.strip().lower()
+    if w.endswith("s") and (w[:-1] in DAY_NAMES or w == "weds"):
+        w = w[:-1]
+    for number, name in enumerate(DAY_NAMES):
+        if len(w) >= 3 and name.startswith(w):
+            return number
+    raise UsageError(f"'{word}' is not a day of the week.", "mon, tue, wed, thu, fri, sat or sun")
 
 
 def parse_study_days(text: str) -> frozenset[int]:
     """``mon-fri``, ``mon,wed,sat``, ``every day`` or ``weekends`` -> weekday numbers (Mon = 0)."""
-    t = text.strip().lower()
+    # "mon - fri" and "mon–fri" (an en dash, as some keyboards type it) mean mon-fri;
+    # splitting on spaces first turned the dash into a day named "".
+    t = re.sub(r"\s*[-–]\s*", "-", text.strip().lower())
     if t in ("every day", "everyday", "daily", "all", "mon-sun"):
         return frozenset(range(7))
     if t in ("weekdays", "workdays"):
@@ -76,7 +84,10 @@ def parse_clock(text: str) -> time:
     """``07:30``, ``7:30``, ``19:00`` -> time; anything else is a UsageError."""
     t = text.strip()
     hh, sep, mm = t.partition(":")
-    if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses
+    # with a ValueError instead of a UsageError.
+    digits = hh.isascii() and hh.isdigit() and mm.isascii() and mm.isdigit()
+    if not sep or not digits or len(hh) > 2 or len(mm) != 2:
         raise UsageError(f"'{text}' is not a time of day.", "HH:MM, 24-hour, e.g. 08:30")
     h, m = int(hh), int(mm)
     if not (0 <= h <= 23 and 0 <= m <= 59):

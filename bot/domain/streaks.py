@@ -40,25 +40,30 @@ def compute_streak(
     """
     checked = set(checkins)
     start = min([since, *checked]) if checked else since
-    current = longest = freezes = run = 0
+    # ``credit`` is check-in days banked toward freezes: FREEZE_EVERY of them make
+    # one freeze. It stops growing at MAX_FREEZES freezes instead of earning on every
+    # 7th day of the run and throwing the surplus away: with the old rule a late or
+    # extra check-in shifted when freezes were earned, so one could be wasted at the
+    # cap and the streak broke later; adding a check-in (or an away day) could lower
+    # the streak. Banked this way, more check-ins never mean fewer freezes.
+    current = longest = credit = 0
     frozen: list[date] = []
     day = start
     while day <= today:
         if day in checked:
             current += 1
-            run += 1
             longest = max(longest, current)
-            if run % FREEZE_EVERY == 0:
-                freezes = min(MAX_FREEZES, freezes + 1)
+            credit = min(MAX_FREEZES * FREEZE_EVERY, credit + 1)
         elif day == today or day.weekday() not in study_days or day in away:
             pass
-        elif freezes > 0 and current > 0:
-            freezes -= 1
+        elif credit >= FREEZE_EVERY:
+            credit -= FREEZE_EVERY
             frozen.append(day)
         else:
             current = 0
-            run = 0
+            credit = 0
         day += timedelta(days=1)
+    freezes = credit // FREEZE_EVERY
     at_risk = today not in checked and today.weekday() in study_days and today not in away
     return Streak(
         current=current,

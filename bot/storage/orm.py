@@ -131,6 +131,8 @@ class Member(Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_nudges: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Kept by the check-in handler so the scheduler needs no aggregate over all check-ins.
+    last_checkin_on: Mapped[date | None] = mapped_column(Date)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
@@ -262,7 +264,9 @@ class OutboxRow(Base):
     )
     kind: Mapped[str] = mapped_column(String(30))
     nudge_id: Mapped[str | None] = mapped_column(String(60))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Scheduled prompts are composed when they are sent, so a late prompt shows fresh
+    # numbers; rows written with their words already (snoozes, digests) carry them here.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10), default="pending")
