@@ -113,9 +113,11 @@ def cmd_tick(args: argparse.Namespace) -> int:
     with app.engine.begin() as conn:
         result = enqueue_due(conn, moment, grace=timedelta(minutes=settings.grace_minutes))
     stats = Delivery(app.core, app.uow, platform, app.clock, worker="tick").drain()
-    print(f"tick at {moment:%Y-%m-%d %H:%M} UTC: {result.due} due, {result.queued} queued, "
-          f"{stats.sent} sent, {stats.skipped} skipped, {stats.deferred} deferred, "
-          f"{stats.failed} failed")
+    print(
+        f"tick at {moment:%Y-%m-%d %H:%M} UTC: {result.due} due, {result.queued} queued, "
+        f"{stats.sent} sent, {stats.skipped} skipped, {stats.deferred} deferred, "
+        f"{stats.failed} failed"
+    )
     return 0
 
 
@@ -125,8 +127,9 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
     app = _app(_settings())
     platform = ConsolePlatform()
-    runtime = SchedulerRuntime(app, platform, tick_seconds=args.tick_seconds,
-                               delivery_seconds=args.delivery_seconds)
+    runtime = SchedulerRuntime(
+        app, platform, tick_seconds=args.tick_seconds, delivery_seconds=args.delivery_seconds
+    )
     try:
         runtime.start(blocking=True)
     except SchedulerConflict as exc:

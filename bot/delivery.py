@@ -62,9 +62,14 @@ class DeliveryStats:
 class RateLimiter:
     """Token buckets: one global, one per channel. ``acquire`` blocks until both allow."""
 
-    def __init__(self, global_per_second: float = 20.0, channel_per_second: float = 1.0,
-                 burst: int = 3, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        global_per_second: float = 20.0,
+        channel_per_second: float = 1.0,
+        burst: int = 3,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rates = (global_per_second, channel_per_second)
         self.burst = burst
         self.monotonic = monotonic
@@ -72,25 +77,32 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def _wait_for(self, name: str, rate: float) -> float:
-        now = self.monotonic()
+    def _refill(self, name: str, rate: float, now: float) -> float:
         tokens, last = self._buckets.get(name, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * rate)
-        if tokens >= 1:
-            self._buckets[name] = (tokens - 1, now)
-            return 0.0
         self._buckets[name] = (tokens, now)
-        return (1 - tokens) / rate
+        return tokens
 
     def acquire(self, channel: str) -> None:
         if len(self._buckets) > 10_000:  # forget idle channels; memory stays flat
-            self._buckets.clear()
+            with self._lock:
+                self._buckets.clear()
+        name = "c:" + channel
+        rate_all, rate_one = self.rates
         while True:
             with self._lock:
-                wait = max(self._wait_for("*", self.rates[0]),
-                           self._wait_for(channel, self.rates[1]))
-            if wait <= 0:
-                return
+                now = self.monotonic()
+                both = self._refill("*", rate_all, now)
+                one = self._refill(name, rate_one, now)
+                # Take from both buckets or from neither (with slack for float rounding).
+                if both >= 1 - 1e-9 and one >= 1 - 1e-9:
+                    self._buckets["*"] = (max(both - 1, 0.0), now)
+                    self._buckets[name] = (max(one - 1, 0.0), now)
+                    return
+                wait = max(
+                    (1 - both) / rate_all if both < 1 else 0.0,
+                    (1 - one) / rate_one if one < 1 else 0.0,
+                )
             self.sleep(wait)
 
 
@@ -116,10 +128,20 @@ def destination_for(cohort: Cohort, member: Member | None) -> Destination:
 class Delivery:
     """Sends outbox rows through one platform. ``run_once`` does one batch."""
 
-    def __init__(self, core: Core, uow: UnitOfWork, platform: Platform, clock: Clock, *,
-                 worker: str = "worker", batch: int = 50, lease: timedelta = timedelta(minutes=5),
-                 limiter: RateLimiter | None = None, retry: RetryPolicy | None = None,
-                 platforms: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        uow: UnitOfWork,
+        platform: Platform,
+        clock: Clock,
+        *,
+        worker: str = "worker",
+        batch: int = 50,
+        lease: timedelta = timedelta(minutes=5),
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        platforms: tuple[str, ...] | None = None,
+    ) -> None:
         self.core = core
         self.uow = uow
         self.platform = platform
@@ -149,7 +171,8 @@ class Delivery:
         query = select(OutboxRow.id, OutboxRow.status).where(ready)
         if self.platforms is not None:
             query = query.join(Cohort, Cohort.id == OutboxRow.cohort_id).where(
-                Cohort.platform.in_(self.platforms))
+                Cohort.platform.in_(self.platforms)
+            )
         query = query.order_by(OutboxRow.due_at, OutboxRow.id).limit(self.batch)
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -159,9 +182,14 @@ class Delivery:
                 return []
             ids = [r.id for r in rows]
             conn.execute(
-                update(OutboxRow).where(OutboxRow.id.in_(ids)).values(
-                    status="sending", claimed_by=self.worker, claimed_until=now + self.lease,
-                    attempts=OutboxRow.attempts + 1)
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids))
+                .values(
+                    status="sending",
+                    claimed_by=self.worker,
+                    claimed_until=now + self.lease,
+                    attempts=OutboxRow.attempts + 1,
+                )
             )
         return [(r.id, r.status == "sending") for r in rows]
 
@@ -238,8 +266,12 @@ class Delivery:
             result = session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == row_id, OutboxRow.claimed_by == self.worker)
-                .values(status="sent", sent_at=self.clock.now(), platform_message_id=message_id,
-                        last_error=None)
+                .values(
+                    status="sent",
+                    sent_at=self.clock.now(),
+                    platform_message_id=message_id,
+                    last_error=None,
+                )
             )
             if result.rowcount:
                 stats.sent += 1
@@ -256,8 +288,9 @@ class Delivery:
         except DeliveryError:
             return None
 
-    def _skip_reason(self, row: OutboxRow, cohort: Cohort, member: Member | None,
-                     now: datetime) -> str | None:
+    def _skip_reason(
+        self, row: OutboxRow, cohort: Cohort, member: Member | None, now: datetime
+    ) -> str | None:
         if cohort.paused:
             return "cohort paused"
         if row.member_id is not None:
@@ -280,28 +313,38 @@ class Delivery:
         local = now.astimezone(tz)
         if not schedule.in_quiet_hours(local.time(), member.quiet_start, member.quiet_end):
             return None
-        end_day = local.date() if local.time() < member.quiet_end else (
-            local.date() + timedelta(days=1))
+        end_day = (
+            local.date() if local.time() < member.quiet_end else (local.date() + timedelta(days=1))
+        )
         return datetime.combine(end_day, member.quiet_end, tz)
 
-    def _compose(self, session: Session, row: OutboxRow, cohort: Cohort, member: Member | None,
-                 now: datetime) -> Message:
+    def _compose(
+        self, session: Session, row: OutboxRow, cohort: Cohort, member: Member | None, now: datetime
+    ) -> Message:
         if row.payload:
             return Message.from_dict(row.payload)
         if member is not None:
-            message, nudge_id = nudges.member_message(self.core, session, member, row.kind,
-                                                      row.key, now)
+            message, nudge_id = nudges.member_message(
+                self.core, session, member, row.kind, row.key, now
+            )
             row.nudge_id = nudge_id
             return message
         data = reports.cohort_summary(session, cohort, now, self.core.content)
         summary = reports.summary_message(data, chart=False)
-        line = fill(nudges.digest_line(self.core.content, row.key), {
-            "count": sum(1 for ln in data.lines if ln.checkins),
-            "hours": round(sum(data.minutes.values()) / 60, 1),
-            "target": round(sum(data.targets.values()) / 60, 1),
-        })
-        return Message(line or summary.text, title="Weekly digest", fields=summary.fields,
-                       blocks=tuple(b for b in summary.blocks if not b.startswith("Might")))
+        line = fill(
+            nudges.digest_line(self.core.content, row.key),
+            {
+                "count": sum(1 for ln in data.lines if ln.checkins),
+                "hours": round(sum(data.minutes.values()) / 60, 1),
+                "target": round(sum(data.targets.values()) / 60, 1),
+            },
+        )
+        return Message(
+            line or summary.text,
+            title="Weekly digest",
+            fields=summary.fields,
+            blocks=tuple(b for b in summary.blocks if not b.startswith("Might")),
+        )
 
     def _record_failure(self, row_id: int, exc: DeliveryError, stats: DeliveryStats) -> None:
         now = self.clock.now()
@@ -318,12 +361,17 @@ class Delivery:
             elif row.attempts >= self.retry.max_attempts:
                 row.status = "failed"
                 stats.failed += 1
-                log.warning("outbox row %s failed after %d attempts: %s", row_id, row.attempts,
-                            row.last_error)
+                log.warning(
+                    "outbox row %s failed after %d attempts: %s",
+                    row_id,
+                    row.attempts,
+                    row.last_error,
+                )
             else:
                 row.status = "pending"
                 row.next_attempt_at = now + timedelta(
-                    seconds=self.retry.delay(row.attempts, exc.retry_after))
+                    seconds=self.retry.delay(row.attempts, exc.retry_after)
+                )
                 stats.retried += 1
 
     @staticmethod

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -65,17 +65,25 @@ def sqlite_lock(app: App) -> IO[str] | None:
 
 
 class SchedulerRuntime:
-    def __init__(self, app: App, platform: Platform, *, tick_seconds: float = 60.0,
-                 delivery_seconds: float = 5.0, platforms: tuple[str, ...] | None = None,
-                 worker: str | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        platform: Platform,
+        *,
+        tick_seconds: float = 60.0,
+        delivery_seconds: float = 5.0,
+        platforms: tuple[str, ...] | None = None,
+        worker: str | None = None,
+    ) -> None:
         self.app = app
         self.platform = platform
         self.tick_seconds = tick_seconds
         self.delivery_seconds = delivery_seconds
         self.grace = timedelta(minutes=app.settings.grace_minutes)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.delivery = Delivery(app.core, app.uow, platform, app.clock, worker=self.worker,
-                                 platforms=platforms)
+        self.delivery = Delivery(
+            app.core, app.uow, platform, app.clock, worker=self.worker, platforms=platforms
+        )
         self._lock: IO[str] | None = None
         self.scheduler: BaseScheduler | None = None
 
@@ -104,17 +112,29 @@ class SchedulerRuntime:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone="UTC",
         )
-        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, id="tick",
-                          next_run_time=self.app.clock.now())
-        scheduler.add_job(self.deliver, "interval", seconds=self.delivery_seconds,
-                          id="deliver", next_run_time=self.app.clock.now())
+        # APScheduler paces the jobs in wall-clock time; what is due is the app clock's call.
+        first = datetime.now(UTC)
+        scheduler.add_job(
+            self.tick, "interval", seconds=self.tick_seconds, id="tick", next_run_time=first
+        )
+        scheduler.add_job(
+            self.deliver,
+            "interval",
+            seconds=self.delivery_seconds,
+            id="deliver",
+            next_run_time=first,
+        )
         return scheduler
 
     def start(self, blocking: bool = False) -> None:
         self._lock = sqlite_lock(self.app)
         self.scheduler = self._build(blocking)
-        log.info("scheduler %s started: tick every %ss, delivery every %ss", self.worker,
-                 self.tick_seconds, self.delivery_seconds)
+        log.info(
+            "scheduler %s started: tick every %ss, delivery every %ss",
+            self.worker,
+            self.tick_seconds,
+            self.delivery_seconds,
+        )
         self.scheduler.start()  # blocks when blocking=True
 
     def shutdown(self) -> None:

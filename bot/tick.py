@@ -81,31 +81,49 @@ def load_schedules(
     days_cache: dict[str, frozenset[int]] = {}
     empty: frozenset[date] = frozenset()
     members = []
-    for (mid, cid, tz, m_time, c_time, m_days, c_days, joined, reminder, review, inactivity,
-         q_start, q_end, off, last, snoozed) in rows:
+    for (
+        mid,
+        cid,
+        tz,
+        m_time,
+        c_time,
+        m_days,
+        c_days,
+        joined,
+        reminder,
+        review,
+        inactivity,
+        q_start,
+        q_end,
+        off,
+        last,
+        snoozed,
+    ) in rows:
         days_text = m_days or c_days
         study = days_cache.get(days_text)
         if study is None:
             study = days_cache[days_text] = parse_study_days(days_text)
         member_away = away.get(mid)
         cohort_rest = rest.get(cid, empty)
-        members.append(schedule.MemberSchedule(
-            member_id=mid,
-            cohort_id=cid,
-            timezone=tz,
-            prompt_time=m_time or c_time,
-            study_days=study,
-            joined_on=schedule.local_date_of(joined, tz),
-            reminder_day=reminder,
-            review_day=review,
-            inactivity_days=inactivity,
-            quiet_start=q_start,
-            quiet_end=q_end,
-            reminders_off=frozenset(k for k in off.split(",") if k) if off else frozenset(),
-            away=frozenset(member_away | cohort_rest) if member_away else cohort_rest,
-            last_checkin=last,
-            snoozed_until=snoozed,
-        ))
+        members.append(
+            schedule.MemberSchedule(
+                member_id=mid,
+                cohort_id=cid,
+                timezone=tz,
+                prompt_time=m_time or c_time,
+                study_days=study,
+                joined_on=schedule.local_date_of(joined, tz),
+                reminder_day=reminder,
+                review_day=review,
+                inactivity_days=inactivity,
+                quiet_start=q_start,
+                quiet_end=q_end,
+                reminders_off=frozenset(k for k in off.split(",") if k) if off else frozenset(),
+                away=frozenset(member_away | cohort_rest) if member_away else cohort_rest,
+                last_checkin=last,
+                snoozed_until=snoozed,
+            )
+        )
     cohort_schedules = [
         schedule.CohortSchedule(cid, tz, digest_day, digest_time, paused)
         for cid, tz, digest_day, digest_time, paused in cohorts
@@ -122,7 +140,9 @@ def _insert_ignoring_duplicates(conn: Connection):  # type: ignore[no-untyped-de
 
 
 def enqueue_due(
-    conn: Connection, now: datetime, grace: timedelta = schedule.DEFAULT_GRACE,
+    conn: Connection,
+    now: datetime,
+    grace: timedelta = schedule.DEFAULT_GRACE,
     chunk: int = 5000,
 ) -> TickResult:
     """Write every due message into the outbox once; returns counts for the log."""
@@ -148,8 +168,13 @@ def enqueue_due(
             }
             for d in due[i : i + chunk]
         ]
-        result = conn.execute(stmt, batch)
-        queued += max(result.rowcount, 0)
-    log.info("tick at %s: %d members, %d due, %d newly queued", now.isoformat(),
-             len(members), len(due), queued)
+        # RETURNING counts what was really inserted: rowcount is unreliable for batches.
+        queued += len(conn.execute(stmt.returning(OutboxRow.id), batch).all())
+    log.info(
+        "tick at %s: %d members, %d due, %d newly queued",
+        now.isoformat(),
+        len(members),
+        len(due),
+        queued,
+    )
     return TickResult(len(members), len(due), queued)

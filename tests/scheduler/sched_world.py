@@ -1,0 +1,43 @@
+"""Build cohorts for scheduler tests through the same commands users type."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.bootstrap import App
+from bot.domain import commands as c
+from bot.grammar import parse
+from bot.handlers import Actor
+
+
+def actor(name: str, tz: str, channel: str = "C1") -> Actor:
+    return Actor(
+        platform="fake",
+        workspace_id="W1",
+        channel_id=channel,
+        user_id=f"U-{name}",
+        display_name=name,
+        timezone=tz,
+    )
+
+
+def populate(
+    app: App,
+    people: dict[str, str],
+    *,
+    channel: str = "C1",
+    at: datetime | None = None,
+    prompt: str = "09:00",
+) -> None:
+    """A cohort in ``channel`` whose members (name -> zone) joined at ``at``."""
+    clock = app.clock
+    before = clock.now()
+    clock.set(at or datetime(2026, 11, 23, 0, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    first = next(iter(people))
+    app.core.handle(c.StartCohort("Sched"), actor(first, people[first], channel))
+    app.core.handle(
+        parse(f"/cohort settings prompt-time {prompt}"), actor(first, people[first], channel)
+    )
+    for name, tz in people.items():
+        app.core.handle(c.JoinCohort("software_engineer", "part-time"), actor(name, tz, channel))
+    clock.set(before)  # type: ignore[attr-defined]
