@@ -266,9 +266,11 @@ def run_demo(
             _events_of_the_day(core, rng, n, out)
         with app.engine.begin() as conn:
             enqueue_due(conn, now)
+        seen = len(platform.sent)
         delivery.drain()
-        # Members answer the prompt they just got, some of them.
-        for dest, message in platform.sent[-len(PEOPLE) * 2 :]:
+        # Members answer the prompt they just got, some of them. Only this tick's messages:
+        # re-reading older ones made members "answer" yesterday's prompt at local midnight.
+        for dest, message in platform.sent[seen:]:
             if not dest.user_id:
                 continue
             p = next(x for x in PEOPLE if x.name.lower() == dest.user_id)
@@ -288,7 +290,8 @@ def run_demo(
                 p,
                 local,
                 out,
-                late_ok=(p.name, local - timedelta(days=1)) not in answered,
+                # Nothing to be late for on the first day (entries before joining are refused).
+                late_ok=local > START and (p.name, local - timedelta(days=1)) not in answered,
             )
         clock.advance(TICK)
 

@@ -179,10 +179,13 @@ class Core:
         member = self._find_member(session, cohort, actor)
         if member is not None and member.status != "left":
             return member, ""
-        member = self._enrol(session, cohort, actor, now, "other", "part-time", member)
+        # A member coming back after /cohort leave keeps the track and budget they chose.
+        track, budget = (member.track, member.budget) if member else ("other", "part-time")
+        member = self._enrol(session, cohort, actor, now, track, budget, member)
+        hours = self.content.budgets[budget].hours_per_week if budget in self.content.budgets else 0
         note = (
-            f"I've added you to {safe_text(cohort.name, 80)} with the `other` track and the "
-            "`part-time` budget (15 h a week). Change them any time: "
+            f"I've added you to {safe_text(cohort.name, 80)} with the `{track}` track and the "
+            f"`{budget}` budget ({hours:g} h a week). Change them any time: "
             "`/cohort me track <id>`, `/cohort me budget <full-time|part-time|minimal>`."
         )
         return member, note
@@ -304,14 +307,17 @@ class Core:
     def _join(self, session: Session, cmd: c.JoinCohort, actor: Actor, now: datetime) -> Reply:
         cohort = self._cohort(session, actor)
         track, budget = cmd.track, cmd.budget
-        # People type the two in either order; the ids never overlap.
-        if track in self.content.budgets and (budget is None or budget in self.content.tracks):
+        # People type the two in either order; the ids never overlap. Swap whenever the
+        # first word is a budget and the second is not, so `part-time astronaut` reports
+        # the unknown track 'astronaut' rather than calling 'part-time' a track.
+        if track in self.content.budgets and budget not in self.content.budgets:
             track, budget = budget, track
-        track = track or "other"
-        budget = budget or "part-time"
+        member = self._find_member(session, cohort, actor)
+        # Someone coming back after /cohort leave keeps what they chose before.
+        track = track or (member.track if member is not None else "other")
+        budget = budget or (member.budget if member is not None else "part-time")
         self._check_track(track)
         self._check_budget(budget)
-        member = self._find_member(session, cohort, actor)
         if member is not None and member.status != "left":
             member.track, member.budget = track, budget
             return Reply(
@@ -1139,6 +1145,13 @@ class Core:
         for table in (Sprint, CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, OutboxRow):
             session.execute(delete(table).where(table.member_id == member.id))
         session.execute(delete(Member).where(Member.id == member.id))
+        # An admin grant names the user too; forgetting them removes it (platform admins can
+        # still manage a cohort whose last admin left this way).
+        session.execute(
+            delete(CohortAdmin).where(
+                CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == actor.user_id
+            )
+        )
         what = ", ".join(f"{n} {k}" for k, n in counts.items())
         return Reply(
             Message(
@@ -1155,7 +1168,8 @@ class Core:
             until = datetime.combine(tomorrow, datetime.min.time(), tz)
             text = "Snoozed until tomorrow. Rest well."
         else:
-            minutes = cmd.minutes or 60
+            # Only a missing value means the default; 0 is out of range, not "an hour".
+            minutes = 60 if cmd.minutes is None else cmd.minutes
             if not 1 <= minutes <= 24 * 60:
                 raise UsageError("Snooze for 1 minute to 24 hours.")
             until = now + timedelta(minutes=minutes)

@@ -104,9 +104,12 @@ def cohort_summary(
         checkins[mid].add(day)
     hours: dict[tuple[int, str, str], int] = defaultdict(int)
     prev_start = start - timedelta(weeks=2)
+    # The whole ISO week, not just up to the cohort's today: a member ahead of the cohort's
+    # zone (Auckland vs UTC) logs hours for a local date the cohort has not reached yet.
     for mid, day, cat, minutes in session.execute(
         select(HourLog.member_id, HourLog.local_date, HourLog.category, HourLog.minutes).where(
-            HourLog.member_id.in_(ids), HourLog.local_date.between(prev_start, end)
+            HourLog.member_id.in_(ids),
+            HourLog.local_date.between(prev_start, start + timedelta(days=6)),
         )
     ):
         hours[(mid, iso_week(day), cat)] += minutes

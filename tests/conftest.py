@@ -54,7 +54,7 @@ def pg_database_factory() -> Iterator[object]:
     try:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+    except Exception as exc:  # any failure to connect means "no server"
         admin.dispose()
         _pg_unavailable(exc)
     created: list[str] = []

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.domain.errors import NotFound, UsageError
+from bot.domain.errors import NotFound, UsageError, UserError
 from bot.messages import Message, Reply
 from bot.storage.orm import (
     Base,
@@ -161,9 +161,12 @@ def test_join_with_only_a_budget_keeps_the_default_track(world) -> None:
     assert (ben.track, ben.budget) == ("other", "minimal")
 
 
-def test_unknown_track_lists_the_tracks_and_writes_nothing(world, content) -> None:
+@pytest.mark.parametrize(
+    "line", ["/cohort join astronaut part-time", "/cohort join part-time astronaut"]
+)
+def test_unknown_track_lists_the_tracks_and_writes_nothing(world, content, line: str) -> None:
     world.say("Ana", "/cohort start AI Switchers")
-    message = expect_unchanged(world, "/cohort join astronaut part-time", who="Ben")
+    message = expect_unchanged(world, line, who="Ben")
     assert "Unknown track 'astronaut'" in message
     for track in content.tracks:
         assert track in message
@@ -242,7 +245,12 @@ def test_a_checkin_is_stored_with_its_parts_and_posted(world, clock) -> None:
     with world.app.uow() as s:
         row = s.scalars(select(CheckInRow)).one()
         assert (row.local_date, row.did, row.next, row.blockers, row.mood, row.public) == (
-            date(2026, 11, 30), "finished lesson 4", "lesson 5", "GPU quota", 4, True,
+            date(2026, 11, 30),
+            "finished lesson 4",
+            "lesson 5",
+            "GPU quota",
+            4,
+            True,
         )
         logs = sorted(s.execute(select(HourLog.category, HourLog.minutes)).all())
         assert logs == [("building", 30), ("learning", 60)]
@@ -437,8 +445,11 @@ def test_plan_shows_the_template_until_made_specific(world, clock, content) -> N
     assert plan.fields[1].value == "build a churn model on my bank's public data"
     ana = member_row(world, "Ana")
     with world.app.uow() as s:
-        goals = dict(s.execute(select(PlanWeek.week, PlanWeek.goal).where(
-            PlanWeek.member_id == ana.id)).all())
+        goals = dict(
+            s.execute(
+                select(PlanWeek.week, PlanWeek.goal).where(PlanWeek.member_id == ana.id)
+            ).all()
+        )
     assert goals == {1: None, 2: "build a churn model on my bank's public data", 3: None, 4: None}
 
 
@@ -454,8 +465,12 @@ def test_plan_done_awards_the_week_milestone_once(world, clock) -> None:
     assert awards(world, "Ana") == ["plan_week_1"]
     ana = member_row(world, "Ana")
     with world.app.uow() as s:
-        assert s.scalar(select(PlanWeek.done_at).where(
-            PlanWeek.member_id == ana.id, PlanWeek.week == 1)) is not None
+        assert (
+            s.scalar(
+                select(PlanWeek.done_at).where(PlanWeek.member_id == ana.id, PlanWeek.week == 1)
+            )
+            is not None
+        )
 
 
 def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
@@ -467,7 +482,11 @@ def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
     world.say("Ana", "/plan undo 4")
     world.say("Ana", "/plan done 4")
     assert awards(world, "Ana") == [
-        "plan_complete", "plan_week_1", "plan_week_2", "plan_week_3", "plan_week_4",
+        "plan_complete",
+        "plan_week_1",
+        "plan_week_2",
+        "plan_week_3",
+        "plan_week_4",
     ]
 
 
@@ -496,7 +515,9 @@ def test_a_sprint_is_created_once_per_iso_week_with_targets_from_the_budget(worl
         assert sprint.iso_week == "2026-W49"
         # part-time: 5 / 8 / 2 hours
         assert (sprint.target_learning, sprint.target_building, sprint.target_networking) == (
-            300, 480, 120,
+            300,
+            480,
+            120,
         )
         goals = s.scalars(select(SprintGoal)).all()
         assert [(g.position, g.source) for g in goals] == [(1, "plan")]
@@ -512,7 +533,9 @@ def test_full_time_targets(world, clock) -> None:
     with world.app.uow() as s:
         sprint = s.scalars(select(Sprint)).one()
     assert (sprint.target_learning, sprint.target_building, sprint.target_networking) == (
-        1200, 900, 300,
+        1200,
+        900,
+        300,
     )
 
 
@@ -537,8 +560,11 @@ def test_sprint_goals_are_added_and_marked_done(world, clock) -> None:
     assert "2. ✅ write the README for project 1" in card.blocks[0]
     assert "1. ◻️" in card.blocks[0]
     with world.app.uow() as s:
-        goals = s.execute(select(SprintGoal.position, SprintGoal.source, SprintGoal.text)
-                          .order_by(SprintGoal.position)).all()
+        goals = s.execute(
+            select(SprintGoal.position, SprintGoal.source, SprintGoal.text).order_by(
+                SprintGoal.position
+            )
+        ).all()
     assert goals[1] == (2, "own", "write the README for project 1")
 
 
@@ -709,19 +735,15 @@ BAD_LINES = [
 ]
 
 
-@pytest.mark.parametrize("line", BAD_LINES)
-def test_every_error_leaves_the_database_unchanged(world, clock, line: str) -> None:
+def test_every_error_leaves_the_database_unchanged(world, clock) -> None:
     started(world, clock, days_ago=5)
     world.say("Ben", "/cohort join")
     world.say("Ben", "/checkin already did today")
     world.say("Ben", "/hours 1h building")
     before = snapshot(world)
-    try:
-        world.say("Ben", line)
-    except (UsageError, NotFound) as exc:
-        assert str(exc)
-    except Exception as exc:  # NotAllowed and friends are UserErrors too
-        from bot.domain.errors import UserError
-
-        assert isinstance(exc, UserError), exc
-    assert snapshot(world) == before
+    for line in BAD_LINES:
+        try:
+            world.say("Ben", line)
+        except UserError as exc:
+            assert str(exc), line
+        assert snapshot(world) == before, f"{line!r} changed the database"

@@ -135,7 +135,9 @@ def due_for_member(m: MemberSchedule, now: datetime, grace: timedelta) -> Due | 
     if m.snoozed_until is not None and now < m.snoozed_until:
         return None
     for day in (today - timedelta(days=1), today):
-        moment = _delivery_moment(day, m, tz)
+        # In UTC: adding the grace to a local time is wall-clock arithmetic, which
+        # made the window an hour longer or shorter across a DST change.
+        moment = _delivery_moment(day, m, tz).astimezone(_zone("UTC"))
         if not (moment <= now < moment + grace):
             continue
         kind = member_kind(m, day)
@@ -147,8 +149,8 @@ def due_for_member(m: MemberSchedule, now: datetime, grace: timedelta) -> Due | 
             cohort_id=m.cohort_id,
             member_id=m.member_id,
             local_date=day,
-            due_at=moment.astimezone(_zone("UTC")),
-            expires_at=(moment + grace).astimezone(_zone("UTC")),
+            due_at=moment,
+            expires_at=moment + grace,
         )
     return None
 
@@ -161,7 +163,7 @@ def due_for_cohort(c: CohortSchedule, now: datetime, grace: timedelta) -> Due | 
     for day in (today - timedelta(days=1), today):
         if day.weekday() != c.digest_day:
             continue
-        moment = at_local(day, c.digest_time, tz)
+        moment = at_local(day, c.digest_time, tz).astimezone(_zone("UTC"))  # as above
         if moment <= now < moment + grace:
             return Due(
                 key=f"{DIGEST}:c{c.cohort_id}:{iso_week(day)}",
@@ -169,8 +171,8 @@ def due_for_cohort(c: CohortSchedule, now: datetime, grace: timedelta) -> Due | 
                 cohort_id=c.cohort_id,
                 member_id=None,
                 local_date=day,
-                due_at=moment.astimezone(_zone("UTC")),
-                expires_at=(moment + grace).astimezone(_zone("UTC")),
+                due_at=moment,
+                expires_at=moment + grace,
             )
     return None
 

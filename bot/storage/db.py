@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,20 +75,41 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+# Alembic keeps its ``op`` and ``context`` proxies in module globals, so two migrations
+# running at once in one process (two threads) would share them: run them one at a time.
+_ALEMBIC_LOCK = threading.Lock()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to run again and from two processes at once."""
     cfg = alembic_config(engine)
-    try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Two processes starting together must not both run the same migration.
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-    except OperationalError as exc:
-        raise DatabaseUnavailable(
-            f"cannot reach the database at {safe_url(str(engine.url))}"
-        ) from exc
+    with _ALEMBIC_LOCK:
+        try:
+            conn = engine.connect()
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"cannot reach the database at {safe_url(str(engine.url))}"
+            ) from exc
+        try:
+            with conn, conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Two processes starting together must not both run the same migration.
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                elif conn.dialect.name == "sqlite":
+                    # pysqlite runs DDL outside any transaction unless one is open, so two
+                    # processes upgrading a fresh file raced ("table cohorts already exists").
+                    # An IMMEDIATE transaction takes the write lock first; the other waits
+                    # (busy_timeout), then finds the schema at head and does nothing.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        except OperationalError as exc:
+            # Connected, so the server is there: say what went wrong, in one line.
+            lines = str(exc.orig or exc).strip().splitlines()
+            detail = (lines[0] if lines else type(exc.orig or exc).__name__)[:200]
+            raise DatabaseUnavailable(
+                f"migrating the database at {safe_url(str(engine.url))} failed: {detail}"
+            ) from exc
 
 
 def downgrade(engine: Engine, revision: str) -> None:

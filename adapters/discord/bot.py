@@ -1,0 +1,518 @@
+"""The Discord bot: application commands, buttons and forms in, core commands out.
+
+``CohortBot`` gets the core (and settings) in its constructor; ``setup_hook`` loads the
+command extensions, registers the persistent ``ActionButton`` and, when asked, syncs
+the command tree. Every interaction ends in ``run_command``: build the core command
+(bad options are answered at once), acknowledge it (an ephemeral defer), run the core
+off the event loop, answer privately, post public cards to the cohort channel. Every
+error path answers the person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from adapters.discord import render as r
+from adapters.discord.sync import CommandSync
+from adapters.discord.views import (
+    FORM_CHECKIN,
+    FORM_CHECKIN_EDIT,
+    FORM_HOURS,
+    FORM_PATTERN,
+    MAX_DAY_FIELD,
+    ActionButton,
+    Context,
+    checkin_modal,
+    hours_modal,
+    is_action_id,
+    message_has_component,
+    modal_values,
+)
+from bot.config import Settings
+from bot.domain import commands as c
+from bot.domain.amounts import DAY_USAGE, parse_amount, parse_category, parse_day
+from bot.domain.errors import UsageError, UserError
+from bot.grammar import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
+from bot.handlers import Actor, Core
+from bot.messages import Message, Reply
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "adapters.discord.ext.checkins",
+    "adapters.discord.ext.plans",
+    "adapters.discord.ext.cohorts",
+)
+PLATFORM = "discord"
+# Discord drops an interaction that is not answered within 3 s. By default every command
+# is acknowledged (an ephemeral defer) as soon as it is parsed, while the core runs, so the
+# deadline never depends on the database; the answer follows milliseconds later. A positive
+# value answers directly when the core finishes within that many seconds (one HTTP call
+# instead of two), and defers only past it.
+ACK_DEADLINE = 0.0
+MAX_RATELIMIT_WAIT = 30.0  # discord.py's minimum for this setting
+SHUTDOWN_GRACE = 5.0  # seconds to finish interactions in flight when stopping
+
+SORRY = (
+    "Sorry — something went wrong on my side and nothing was saved. "
+    "Please try again in a moment."
+)
+SORRY_AFTER = (
+    "Sorry — something went wrong on my side while answering. Check with `/progress` "
+    "before trying again."
+)
+NOT_IN_GUILD = "Use me in your cohort's channel on a server, not in a direct message."
+UNKNOWN_BUTTON = (
+    "That button isn't one I recognise (it may be from an older version of me). "
+    "Nothing was changed; try `/checkin` or `/help`."
+)
+UNKNOWN_FORM = (
+    "I don't recognise that form, so nothing was saved. Open it again with `/checkin`."
+)
+OUTDATED_COMMAND = (
+    "That command doesn't match what I know — Discord may still be updating my commands. "
+    "Nothing was changed; try again in a minute."
+)
+
+Build = Callable[[], c.Command]
+
+
+def minimal_intents() -> discord.Intents:
+    """Only GUILDS: slash commands, buttons and forms arrive as interactions, which need no
+    intent at all; GUILDS keeps the channel cache. No message content, members or presences
+    (the privileged intents): the bot never reads chat."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class CohortTree(app_commands.CommandTree["CohortBot"]):
+    """The command tree, with one error handler that always answers the person."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        bot: CohortBot = interaction.client
+        if isinstance(error, app_commands.CommandInvokeError) and isinstance(
+            error.original, UserError
+        ):
+            await bot.answer_error(interaction, str(error.original))
+            return
+        if isinstance(error, (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)):
+            await bot.answer_error(interaction, OUTDATED_COMMAND)
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            await bot.answer_error(interaction, NOT_IN_GUILD)
+        elif isinstance(error, app_commands.TransformerError):
+            await bot.answer_error(
+                interaction, "I couldn't read one of the options. Check it and try again."
+            )
+        elif isinstance(error, app_commands.CheckFailure):
+            await bot.answer_error(interaction, "You can't use that command here.")
+        else:
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", name, exc_info=error)
+            await bot.answer_error(interaction, SORRY)
+
+
+class CohortBot(commands.Bot):
+    """cohortbot on Discord. ``core`` does the work; this class only translates."""
+
+    def __init__(
+        self,
+        *,
+        core: Core,
+        settings: Settings | None = None,
+        sync_store: CommandSync | None = None,
+        on_start: Callable[[CohortBot], Awaitable[None] | None] | None = None,
+        ack_deadline: float = ACK_DEADLINE,
+        **options: Any,
+    ) -> None:
+        options.setdefault("intents", minimal_intents())
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # Longer rate-limit waits raise instead of sleeping: the outbox retries later.
+        options.setdefault("max_ratelimit_timeout", MAX_RATELIMIT_WAIT)
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # unused: no message content intent
+            help_command=None,
+            tree_cls=CohortTree,
+            **options,
+        )
+        self.core = core
+        self.settings = settings
+        self.sync_store = sync_store
+        self.on_start = on_start
+        self.ack_deadline = ack_deadline
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+        # Buttons on any message ever sent (before a restart too) route through this.
+        self.add_dynamic_items(ActionButton)
+        if self.sync_store is not None:
+            await self.sync_store.sync_if_changed(self)
+        if self.on_start is not None:
+            started = self.on_start(self)
+            if started is not None:
+                await started
+
+    async def close(self) -> None:
+        """Let interactions already being answered finish (briefly), then disconnect."""
+        await self.wait_idle(SHUTDOWN_GRACE)
+        await super().close()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """True once no interaction is being handled (False if ``timeout`` passed first)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("%d interaction(s) still running at shutdown", self._in_flight)
+            return False
+        return True
+
+    def _begin(self) -> None:
+        self._in_flight += 1
+        self._idle.clear()
+
+    def _end(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self._idle.set()
+
+    # -- who and where ----------------------------------------------------------------------
+
+    def actor(self, interaction: discord.Interaction[Any], context: Context | None = None) -> Actor:
+        """The core's Actor: the clicking user, in the cohort channel of this interaction.
+
+        ``context`` (from a button's or form's custom id) names the cohort when the
+        interaction happens in a DM. Threads count as their parent channel.
+        """
+        if context is not None:
+            guild_id, channel_id = context.guild_id, context.channel_id
+        elif interaction.guild_id is None:
+            raise UsageError(NOT_IN_GUILD)
+        else:
+            guild_id = str(interaction.guild_id)
+            channel = interaction.channel
+            parent = getattr(channel, "parent_id", None)
+            is_thread = isinstance(channel, discord.Thread) or (
+                channel is not None and getattr(channel, "type", None) in _THREAD_TYPES
+            )
+            channel_id = str(parent if is_thread and parent else interaction.channel_id)
+        in_that_guild = interaction.guild_id is not None and str(interaction.guild_id) == guild_id
+        user = interaction.user
+        return Actor(
+            platform=PLATFORM,
+            workspace_id=guild_id,
+            channel_id=channel_id,
+            user_id=str(user.id),
+            display_name=user.display_name,
+            timezone=None,  # Discord does not share a member's time zone with bots
+            platform_admin=in_that_guild and interaction.permissions.manage_guild,
+        )
+
+    def context_of(self, actor: Actor) -> Context:
+        return Context(actor.workspace_id, actor.channel_id)
+
+    # -- the one path every interaction takes -----------------------------------------------
+
+    async def run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        build: Build,
+        *,
+        slow: bool = False,
+        context: Context | None = None,
+        needs_cohort: bool = True,
+    ) -> None:
+        """Build the command, run the core off the loop, answer. Never leaves one unanswered."""
+        self._begin()
+        try:
+            await self._run_command(interaction, build, slow=slow, context=context,
+                                    needs_cohort=needs_cohort)
+        finally:
+            self._end()
+
+    async def _run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        build: Build,
+        *,
+        slow: bool,
+        context: Context | None,
+        needs_cohort: bool,
+    ) -> None:
+        try:
+            try:
+                command = build()
+                if needs_cohort or interaction.guild_id is not None or context is not None:
+                    actor = self.actor(interaction, context)
+                else:  # /help in a DM: no cohort to look up
+                    actor = Actor(PLATFORM, "dm", str(interaction.channel_id),
+                                  str(interaction.user.id), interaction.user.display_name)
+            except UserError as exc:
+                await self.answer_error(interaction, str(exc))
+                return
+            # A form must be the first response, so it can never be deferred.
+            can_defer = not isinstance(command, c.OpenCheckInForm)
+            if can_defer and (slow or self.ack_deadline <= 0):
+                # Acknowledge before the core starts: its thread would compete with this
+                # request for the GIL and delay it by a switch interval or more.
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            work = asyncio.ensure_future(asyncio.to_thread(self.core.handle, command, actor))
+            work.add_done_callback(_retrieve)  # if we bail out early, its error is still read
+            if can_defer and not interaction.response.is_done():
+                done, _ = await asyncio.wait({work}, timeout=self.ack_deadline)
+                if not done:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+            try:
+                reply = await work
+            except UserError as exc:
+                await self.answer_error(interaction, str(exc))
+                return
+            except Exception:  # the unit of work rolled back
+                log.exception("core failed on interaction %s (%s)",
+                              interaction.id, _describe(interaction))
+                await self.answer_error(interaction, SORRY)
+                return
+            await self.send_reply(interaction, reply, self.context_of(actor))
+        except discord.NotFound as exc:
+            # 10062 Unknown interaction: Discord gave up on us; nobody is left to answer.
+            log.warning("interaction %s expired before the answer (%s)", interaction.id, exc.code)
+        except Exception:
+            log.exception("interaction %s (%s) failed", interaction.id, _describe(interaction))
+            await self.answer_error(interaction, SORRY_AFTER)
+
+    async def send_reply(
+        self, interaction: discord.Interaction[Any], reply: Reply, context: Context
+    ) -> None:
+        if reply.form is not None:
+            if interaction.response.is_done():
+                await self.answer_error(
+                    interaction, "That took too long to open the form; please run it again."
+                )
+                return
+            modal = checkin_modal(reply.form, context)
+            await interaction.response.send_modal(modal)
+            # Submissions are routed by custom id in on_interaction, not by this object,
+            # so a form opened before a restart still submits.
+            modal.stop()
+            return
+        await self.answer(interaction, reply.message, context)
+        for message in reply.public:
+            await self.post_public(interaction, message, context)
+
+    async def answer(
+        self, interaction: discord.Interaction[Any], message: Message, context: Context | None
+    ) -> None:
+        """The private answer: an ephemeral embed (with buttons and files when it has them)."""
+        rendered = r.render(message, context=context)
+        await self._send_ephemeral(interaction, rendered.send_kwargs())
+
+    async def answer_error(self, interaction: discord.Interaction[Any], text: str) -> None:
+        """A short ephemeral notice. Must not raise: it is the last resort of every path."""
+        try:
+            for piece in r.render_error(text):
+                await self._send_ephemeral(
+                    interaction,
+                    {"content": piece, "allowed_mentions": discord.AllowedMentions.none()},
+                )
+        except discord.HTTPException as exc:
+            log.warning("could not answer interaction %s: %s %s",
+                        interaction.id, exc.status, exc.code)
+        except Exception:
+            log.exception("could not answer interaction %s", interaction.id)
+
+    async def _send_ephemeral(
+        self, interaction: discord.Interaction[Any], kwargs: dict[str, Any]
+    ) -> None:
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=True, **kwargs)
+        else:
+            await interaction.response.send_message(ephemeral=True, **kwargs)
+
+    async def post_public(
+        self, interaction: discord.Interaction[Any], message: Message, context: Context
+    ) -> None:
+        """A public card (a check-in, a milestone) in the cohort channel, pinging nobody."""
+        rendered = r.render(message, context=context)
+        try:
+            channel: Any
+            if interaction.channel_id is not None and str(interaction.channel_id) == (
+                context.channel_id
+            ):
+                channel = interaction.channel
+            else:
+                channel = self.get_channel(int(context.channel_id)) or await self.fetch_channel(
+                    int(context.channel_id)
+                )
+            await channel.send(**rendered.send_kwargs())
+        except discord.HTTPException as exc:
+            log.warning("could not post to channel %s: %s %s",
+                        context.channel_id, exc.status, exc.code)
+            await self.answer_error(
+                interaction,
+                "Saved — but I couldn't post it in the cohort channel. An admin may need to "
+                "give me Send Messages and Embed Links there.",
+            )
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    async def run_action(
+        self, interaction: discord.Interaction[Any], action: str, context: Context | None
+    ) -> None:
+        """A button click: one of the core's action ids."""
+        if action == "hours_open":
+            try:
+                actor = self.actor(interaction, context)
+                modal = hours_modal(self.context_of(actor))
+                await interaction.response.send_modal(modal)
+                modal.stop()
+            except UserError as exc:
+                await self.answer_error(interaction, str(exc))
+            except Exception:
+                log.exception("opening the hours form failed")
+                await self.answer_error(interaction, SORRY)
+            return
+        build = ACTIONS.get(action)
+        if build is None:
+            await self.answer_error(interaction, UNKNOWN_BUTTON)
+            return
+        await self.run_command(interaction, build, context=context)
+
+    # -- forms and anything discord.py does not route ---------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Modal submissions, and component clicks no handler will answer (forged, stale)."""
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        if interaction.type is discord.InteractionType.modal_submit:
+            await self.submit_form(interaction, str(data.get("custom_id", "")), data)
+        elif interaction.type is discord.InteractionType.component:
+            custom_id = str(data.get("custom_id", ""))
+            if not (is_action_id(custom_id)
+                    and message_has_component(interaction.message, custom_id)):
+                log.info("unknown component %r from user %s", custom_id[:100], interaction.user.id)
+                await self.answer_error(interaction, UNKNOWN_BUTTON)
+
+    async def submit_form(
+        self, interaction: discord.Interaction[Any], custom_id: str, data: dict[str, Any]
+    ) -> None:
+        match = FORM_PATTERN.fullmatch(custom_id)
+        kind = match.group("kind") if match else None
+        if match is None or kind not in (FORM_CHECKIN, FORM_CHECKIN_EDIT, FORM_HOURS):
+            log.info("unknown form %r from user %s", custom_id[:100], interaction.user.id)
+            await self.answer_error(interaction, UNKNOWN_FORM)
+            return
+        values = modal_values(data)
+        build: Build
+        if kind == FORM_HOURS:
+            def build() -> c.Command:
+                return hours_from_form(values)
+        else:
+            def build() -> c.Command:
+                return checkin_from_form(values, edit=kind == FORM_CHECKIN_EDIT)
+        await self.run_command(interaction, build, context=Context.from_match(match))
+
+
+_THREAD_TYPES = {
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+    discord.ChannelType.news_thread,
+}
+
+ACTIONS: dict[str, Build] = {
+    "checkin_open": lambda: c.OpenCheckInForm(),
+    "snooze_1h": lambda: c.Snooze(minutes=60),
+    "plan_week_done": lambda: c.ReviewPlanWeek(done=True),
+    "plan_week_not_yet": lambda: c.ReviewPlanWeek(done=False),
+    "forget_me_confirm": lambda: c.ForgetMe(confirm=True),
+}
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _describe(interaction: discord.Interaction[Any]) -> str:
+    """What the interaction was, for logs: never its token or the text people typed."""
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    return f"{interaction.type.name} {str(data.get('custom_id', ''))[:60]}"
+
+
+def _one_line(text: str) -> str:
+    # Form fields feed a labelled grammar; a newline or "|" there must not start a new label.
+    return " ".join(text.replace("|", " ").split())
+
+
+def checkin_from_form(values: dict[str, str], *, edit: bool) -> c.Command:
+    """The check-in modal's fields as ``CheckIn`` / ``EditCheckIn`` (text kept as typed)."""
+    did = values.get("did", "").strip()
+    nxt = values.get("next", "").strip()
+    blockers = values.get("blockers", "").strip()
+    usage = "the /checkin form: what you did (required), what's next, blockers, hours, mood"
+    for label, text in (("What you did", did), ("What's next", nxt), ("Blockers", blockers)):
+        if len(text) > MAX_CHECKIN_CHARS:
+            raise UsageError(
+                f"{label} can be at most {MAX_CHECKIN_CHARS} characters; this one has "
+                f"{len(text)}.", usage
+            )
+    if not did:
+        raise UsageError("Start with what you did.", usage)
+    # Mood and hours use the shared grammar, so "4/5" and "1h learning, 30m b" read as on Slack.
+    extras = ["-"]
+    if mood := _one_line(values.get("mood", "")):
+        extras.append(f"mood: {mood}")
+    hours = _one_line(values.get("hours", "")) if not edit else ""
+    if hours:
+        extras.append(f"hours: {hours}")
+    parsed = parse_command("checkin", "\n".join(extras))
+    assert isinstance(parsed, c.CheckIn)
+    if edit:
+        # Empty fields in the prefilled form mean "clear it".
+        return c.EditCheckIn(did=did, next=nxt, blockers=blockers, mood=parsed.mood)
+    return c.CheckIn(
+        did=did, next=nxt or None, blockers=blockers or None, mood=parsed.mood, hours=parsed.hours
+    )
+
+
+def hours_from_form(values: dict[str, str]) -> c.LogHours:
+    return log_hours(
+        values.get("amount", ""),
+        values.get("category", ""),
+        values.get("note"),
+        values.get("day", ""),
+    )
+
+
+def log_hours(amount: str, category: str, note: str | None, day: str | int | None) -> c.LogHours:
+    """``LogHours`` from typed values, with the same readers and limits as the text grammar."""
+    minutes = parse_amount(amount)
+    cat = parse_category(category)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise UsageError(
+            f"A note can be at most {MAX_NOTE_CHARS} characters; this one has {len(note)}."
+        )
+    when: c.Day = 0
+    if isinstance(day, int):
+        when = day
+    elif day and day.strip():
+        parsed = parse_day(day[:MAX_DAY_FIELD])
+        if parsed is None:
+            raise UsageError("I can't read that day.", DAY_USAGE)
+        when = parsed
+    return c.LogHours(minutes=minutes, category=cat, note=note or None, when=when)

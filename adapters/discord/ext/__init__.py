@@ -1,0 +1,1 @@
+"""Command extensions, one per feature; each has ``async def setup(bot)``."""

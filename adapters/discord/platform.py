@@ -1,0 +1,128 @@
+"""The core's ``Platform`` port on Discord: send a neutral message to a channel or a DM.
+
+``send`` is called from the scheduler's worker thread; it runs the coroutine on the
+bot's event loop and waits. discord.py already waits out short 429s itself; what it
+gives up on becomes a ``DeliveryError`` the delivery loop understands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+
+from adapters.discord import render as r
+from adapters.discord.views import Context
+from bot.messages import Message
+from bot.ports import DeliveryError, Destination
+
+log = logging.getLogger(__name__)
+
+SEND_TIMEOUT = 60.0
+# Discord JSON error codes that mean "this destination is gone or closed for good".
+# https://discord.com/developers/docs/topics/opcodes-and-status-codes#json
+PERMANENT_CODES = {
+    10003: "unknown channel",
+    10004: "unknown guild",
+    10013: "unknown user",
+    50001: "missing access",
+    50007: "cannot send messages to this user",
+    50013: "missing permissions",
+}
+
+
+class DiscordPlatform:
+    """Implements ``bot.ports.Platform`` with a running ``CohortBot``."""
+
+    name = "discord"
+
+    def __init__(self, bot: discord.Client, timeout: float = SEND_TIMEOUT) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    def send(self, destination: Destination, message: Message) -> str:
+        """Post ``message``; returns the Discord message id. Raises ``DeliveryError``."""
+        if destination.platform != self.name:
+            raise DeliveryError(f"not a Discord destination: {destination.platform}",
+                                permanent=True)
+        loop = self._loop()
+        if _running_loop() is loop:
+            raise RuntimeError("DiscordPlatform.send blocks; call it from a worker thread")
+        future = asyncio.run_coroutine_threadsafe(self.send_async(destination, message), loop)
+        try:
+            return future.result(self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DeliveryError("Discord did not answer in time") from None
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        try:
+            loop = self.bot.loop
+            # Before login discord.py's loop is a sentinel that raises AttributeError.
+            running = loop.is_running() and not self.bot.is_closed()
+        except AttributeError:
+            running = False
+        if not running:
+            raise DeliveryError("the Discord bot is not running")
+        return loop
+
+    async def send_async(self, destination: Destination, message: Message) -> str:
+        """The same, on the bot's loop; every failure mapped to ``DeliveryError``."""
+        try:
+            channel = await self._channel(destination)
+            context = Context(destination.workspace_id, destination.channel_id)
+            sent = await channel.send(**r.render(message, context=context).send_kwargs())
+            return str(sent.id)
+        except DeliveryError:
+            raise
+        except discord.RateLimited as exc:  # a wait longer than discord.py will sleep
+            raise DeliveryError("rate limited", retry_after=exc.retry_after) from None
+        except discord.HTTPException as exc:
+            raise _mapped(exc) from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise DeliveryError(f"network error: {type(exc).__name__}") from None
+
+    async def _channel(self, destination: Destination) -> Any:
+        if destination.is_dm:
+            user_id = _snowflake(destination.user_id or "", "user")
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            return user.dm_channel or await user.create_dm()
+        channel_id = _snowflake(destination.channel_id, "channel")
+        return self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+
+
+def _snowflake(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise DeliveryError(f"not a Discord {what} id", permanent=True)
+    return int(value)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _mapped(exc: discord.HTTPException) -> DeliveryError:
+    status, code = exc.status, exc.code
+    if status == 429:
+        header = exc.response.headers.get("Retry-After") if exc.response is not None else None
+        try:
+            retry_after = float(header) if header else None
+        except ValueError:
+            retry_after = None
+        return DeliveryError("rate limited", retry_after=retry_after)
+    if status >= 500:
+        return DeliveryError(f"Discord server error {status}")
+    if isinstance(exc, (discord.NotFound, discord.Forbidden)) or code in PERMANENT_CODES:
+        reason = PERMANENT_CODES.get(code, "not found" if status == 404 else "forbidden")
+        return DeliveryError(f"{reason} ({status}/{code})", permanent=True)
+    # Any other 4xx: the request itself is wrong, and sending it again will not fix it.
+    log.warning("Discord refused a message: %s %s", status, code)
+    return DeliveryError(f"refused by Discord ({status}/{code})", permanent=True)
+

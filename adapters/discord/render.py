@@ -1,0 +1,151 @@
+"""Neutral messages as Discord embeds, buttons and files, within Discord's size limits.
+
+The core has already made user text safe (``safe_text``); here every string is also cut
+to the limit of the place it goes, so a long check-in can never make Discord reject a
+reply. Plain text (errors, short answers) is split into 2,000-character messages.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import discord
+
+from adapters.discord.views import ActionButton, Context
+from bot.messages import Message, safe_text
+
+# https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+CONTENT_LIMIT = 2000
+BUTTON_LABEL_LIMIT = 80
+BUTTONS_PER_ROW = 5
+
+COLOUR = discord.Colour(0x4F8A8B)
+BUTTON_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "danger": discord.ButtonStyle.danger,
+    "success": discord.ButtonStyle.success,
+}
+
+
+@dataclass
+class Rendered:
+    """What one neutral message becomes: keyword arguments for a Discord send."""
+
+    embeds: list[discord.Embed] = field(default_factory=list)
+    content: str | None = None
+    view: discord.ui.View | None = None
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def files(self) -> list[discord.File]:
+        """Fresh ``discord.File`` objects (each can be sent once)."""
+        return [discord.File(io.BytesIO(data), filename=name) for name, data in self.attachments]
+
+    def send_kwargs(self) -> dict[str, object]:
+        kwargs: dict[str, object] = {"allowed_mentions": discord.AllowedMentions.none()}
+        if self.content:
+            kwargs["content"] = self.content
+        if self.embeds:
+            kwargs["embeds"] = self.embeds
+        if self.view is not None:
+            kwargs["view"] = self.view
+        if self.attachments:
+            kwargs["files"] = self.files()
+        return kwargs
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def split_text(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters, broken at line ends (or spaces) when possible."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        at = window.rfind("\n")
+        if at < limit // 2:
+            at = window.rfind(" ")
+        if at < limit // 2:  # one very long word: break it hard
+            at = limit
+        pieces.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces or [""]
+
+
+def plain_chunks(text: str) -> list[str]:
+    """Text for the ``content`` of messages: mention-safe, in 2,000-character pieces."""
+    return split_text(safe_text(text, limit=20_000))
+
+
+def render(message: Message, *, context: Context | None = None) -> Rendered:
+    """One embed (title, text and blocks, fields) plus a view of buttons and any files."""
+    out = Rendered()
+    description = "\n\n".join(part for part in (message.text, *message.blocks) if part)
+    embed = discord.Embed(
+        title=cut(message.title, TITLE_LIMIT) if message.title else None,
+        description=cut(description, DESCRIPTION_LIMIT) if description else None,
+        colour=COLOUR,
+    )
+    fields = list(message.fields)
+    shown = fields[:FIELD_COUNT_LIMIT]
+    if len(fields) > FIELD_COUNT_LIMIT:
+        shown = fields[: FIELD_COUNT_LIMIT - 1]
+    for item in shown:
+        embed.add_field(
+            name=cut(item.name or "\u200b", FIELD_NAME_LIMIT),
+            value=cut(item.value or "\u200b", FIELD_VALUE_LIMIT),
+            inline=len(item.value) <= 40,
+        )
+    _fit_total(embed, len(fields) - len(embed.fields))
+    if message.image is not None:
+        embed.set_image(url=f"attachment://{message.image.filename}")
+        out.attachments.append((message.image.filename, message.image.content))
+    out.attachments.extend((f.filename, f.content) for f in message.files)
+    out.embeds.append(embed)
+    if message.buttons:
+        view = discord.ui.View(timeout=None)
+        for index, button in enumerate(message.buttons[: BUTTONS_PER_ROW * 5]):
+            view.add_item(
+                ActionButton(
+                    button.action_id,
+                    label=cut(button.label, BUTTON_LABEL_LIMIT),
+                    style=BUTTON_STYLES.get(button.style or "", discord.ButtonStyle.secondary),
+                    context=context,
+                    row=index // BUTTONS_PER_ROW,
+                )
+            )
+        out.view = view
+    return out
+
+
+def _fit_total(embed: discord.Embed, hidden: int) -> None:
+    """Drop fields from the end until the embed fits in 6,000 characters; say so."""
+    note = ""
+    while len(embed) > EMBED_TOTAL_LIMIT - 64 and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+        hidden += 1
+    if hidden:
+        note = f"…and {hidden} more not shown here."
+        embed.set_footer(text=note)
+    if len(embed) > EMBED_TOTAL_LIMIT and embed.description:
+        spare = EMBED_TOTAL_LIMIT - (len(embed) - len(embed.description))
+        embed.description = cut(embed.description, max(spare, 1))
+
+
+def render_error(text: str) -> list[str]:
+    """An error or short notice: plain, mention-safe content pieces."""
+    return plain_chunks(text)

@@ -1,0 +1,553 @@
+"""The Bolt app: slash commands, buttons, modals and App Home, each handed to the core.
+
+Built by :func:`build_app`, never at import (``App()`` calls ``auth.test``). A fast
+command runs the core *before* ``ack()`` so the write is done when Slack shows the
+reply; form-opening and slow commands acknowledge first and do their work after.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from adapters.slack.render import fallback_text, home_view, message_blocks, read_button_value
+from adapters.slack.views import (
+    CHECKIN_FORM,
+    HOURS_FORM,
+    checkin_modal,
+    hours_modal,
+    read_checkin,
+    read_hours,
+    read_metadata,
+)
+from bot.domain import commands as c
+from bot.domain.errors import UserError
+from bot.grammar import parse_command
+from bot.handlers import Actor, Core
+from bot.messages import Attachment, Message, Reply, safe_text
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+PROFILE_TTL_SECONDS = 300.0
+PROFILE_FAILURE_TTL_SECONDS = 30.0
+LISTENER_THREADS = 32
+BACKGROUND_THREADS = 8
+# App Home is refreshed after a change only for people who opened it lately; opening
+# the tab always publishes a fresh view, so nobody sees a stale one for long.
+HOME_FRESH_SECONDS = 3600.0
+POLITE = (
+    "Sorry — something went wrong on my side. It has been logged; please try again in a moment."
+)
+# Slow commands acknowledge at once and answer through response_url when done.
+SLOW_COMMANDS = (c.ShowSummary, c.ExportCohort)
+# Commands after which the member's App Home no longer shows the truth.
+HOME_CHANGES = (
+    c.CheckIn,
+    c.EditCheckIn,
+    c.LogHours,
+    c.UndoHours,
+    c.SetPlanGoal,
+    c.MarkPlanDone,
+    c.AddSprintGoal,
+    c.MarkSprintGoalDone,
+    c.JoinCohort,
+    c.LeaveCohort,
+    c.ForgetMe,
+    c.ReviewPlanWeek,
+)
+# Buttons the core puts on messages, and the command each one means.
+BUTTON_COMMANDS: dict[str, c.Command] = {
+    "snooze_1h": c.Snooze(minutes=60),
+    "plan_week_done": c.ReviewPlanWeek(done=True),
+    "plan_week_not_yet": c.ReviewPlanWeek(done=False),
+    "forget_me_confirm": c.ForgetMe(confirm=True),
+}
+FORM_BUTTONS = ("checkin_open", "hours_open")
+ACTION_PATTERN = re.compile(
+    r"^(" + "|".join([*FORM_BUTTONS, *BUTTON_COMMANDS]) + r")(#[0-9]+)?$"
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str
+    timezone: str | None
+    admin: bool
+
+
+class Profiles:
+    """``users.info`` answers (name, time zone, admin) per team and user, kept a few minutes."""
+
+    def __init__(
+        self,
+        ttl: float = PROFILE_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._cache: dict[tuple[str, str], tuple[float, Profile]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, client: WebClient, team_id: str, user_id: str, fallback: str) -> Profile:
+        key = (team_id, user_id)
+        now = self.clock()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+            profile = user.get("profile") or {}
+            name = (
+                profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or fallback
+                or user_id
+            )
+            found = Profile(
+                display_name=str(name),
+                timezone=user.get("tz") or None,
+                admin=bool(user.get("is_admin") or user.get("is_owner")),
+            )
+            expires = now + self.ttl
+        except (SlackClientError, OSError) as exc:
+            log.warning("users.info failed for a user in team %s: %s", team_id, _reason(exc))
+            found = Profile(display_name=fallback or user_id, timezone=None, admin=False)
+            expires = now + min(self.ttl, PROFILE_FAILURE_TTL_SECONDS)
+        with self._lock:
+            self._cache[key] = (expires, found)
+        return found
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, token-free reason: Slack's error code, or the exception's type."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+def unescape(text: str) -> str:
+    """Slack sends ``&``, ``<`` and ``>`` typed in a command as entities; store what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def ephemeral(message: Message, channel_id: str | None = None) -> dict[str, Any]:
+    return {
+        "text": fallback_text(message),
+        "blocks": message_blocks(message, channel_id=channel_id),
+        "response_type": "ephemeral",
+    }
+
+
+def error_message(exc: UserError) -> Message:
+    return Message(safe_text(str(exc)))
+
+
+class SlackAdapter:
+    """The listeners. Each turns one Slack payload into an actor and a command for the core."""
+
+    def __init__(
+        self,
+        core: Core,
+        profiles: Profiles | None = None,
+        background: Executor | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.core = core
+        self.profiles = profiles or Profiles()
+        # Work after the ack (posts, modals, uploads, App Home) runs here, so the
+        # acknowledgement never waits for it, whichever way Bolt runs listeners.
+        self.background = background or ThreadPoolExecutor(
+            max_workers=BACKGROUND_THREADS, thread_name_prefix="slack-after"
+        )
+        self.clock = clock
+        # SQLite takes one writer at a time and makes the others sleep and retry, which
+        # turns a burst into a long tail; queueing here is fairer. PostgreSQL needs none.
+        engine = getattr(core.uow, "engine", None)
+        sqlite = engine is not None and engine.dialect.name == "sqlite"
+        self._writes: AbstractContextManager[Any] = threading.Lock() if sqlite else nullcontext()
+        self._home_seen: dict[tuple[str, str], float] = {}
+        self._home_lock = threading.Lock()
+
+    def run_core(self, cmd: c.Command, actor: Actor) -> Reply:
+        with self._writes:
+            return self.core.handle(cmd, actor)
+
+    def later(self, work: Callable[..., None], *args: Any) -> None:
+        """Run ``work`` after the ack; a failure is logged, never lost silently."""
+
+        def run() -> None:
+            try:
+                work(*args)
+            except Exception:
+                log.exception("slack background %s failed", getattr(work, "__name__", "work"))
+
+        self.background.submit(run)
+
+    # -- who is asking ------------------------------------------------------------------
+
+    def actor(
+        self, client: WebClient, team_id: str, channel_id: str, user_id: str, name: str = ""
+    ) -> Actor:
+        profile = self.profiles.get(client, team_id, user_id, name)
+        return Actor(
+            platform=PLATFORM,
+            workspace_id=team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            display_name=profile.display_name,
+            timezone=profile.timezone,
+            platform_admin=profile.admin,
+        )
+
+    # -- slash commands -------------------------------------------------------------------
+
+    def on_command(
+        self,
+        ack: Callable[..., Any],
+        command: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: dict[str, Any],
+    ) -> None:
+        name = str(command.get("command") or "")
+        team = str(command.get("team_id") or context.get("team_id") or "")
+        channel = str(command.get("channel_id") or "")
+        user = str(command.get("user_id") or "")
+        try:
+            cmd = parse_command(name, unescape(str(command.get("text") or "")))
+        except UserError as exc:
+            ack(**ephemeral(error_message(exc)))
+            return
+        actor = self.actor(client, team, channel, user, str(command.get("user_name") or ""))
+        if isinstance(cmd, SLOW_COMMANDS):
+            ack()
+            self.later(self._slow, cmd, actor, client, respond)
+            return
+        reply = self._handle(cmd, actor, ack)
+        if reply is None:
+            return
+        if reply.form is not None:
+            ack()
+            self.later(
+                self._open_checkin, client, str(command.get("trigger_id") or ""), actor, reply
+            )
+            return
+        ack(**ephemeral(reply.message, channel))
+        self.later(self._after, cmd, reply, actor, client, respond)
+
+    def _handle(
+        self, cmd: c.Command, actor: Actor, answer: Callable[..., Any], queue: bool = True
+    ) -> Reply | None:
+        """Run the core; on a mistake or a bug, answer ephemerally and return None."""
+        try:
+            # Reports only read: they need not wait behind check-ins (nor hold them up).
+            return self.run_core(cmd, actor) if queue else self.core.handle(cmd, actor)
+        except UserError as exc:
+            answer(**ephemeral(error_message(exc)))
+        except Exception:
+            log.exception(
+                "slack %s failed in team %s channel %s",
+                type(cmd).__name__,
+                actor.workspace_id,
+                actor.channel_id,
+            )
+            answer(**ephemeral(Message(POLITE)))
+        return None
+
+    def _slow(self, cmd: c.Command, actor: Actor, client: WebClient, respond: Respond) -> None:
+        """Summary and export: built after the ack; files go to the admin's DM only."""
+        reply = self._handle(cmd, actor, respond, queue=False)
+        if reply is None:
+            return
+        message = reply.message
+        files = ([message.image] if message.image else []) + list(message.files)
+        if files:
+            try:
+                self._upload(client, actor, message.title or "Files", files)
+                note = "I've sent the files to you in a direct message: they're for admins only."
+            except (SlackClientError, OSError) as exc:
+                log.warning("file upload failed in team %s: %s", actor.workspace_id, _reason(exc))
+                note = "I couldn't upload the files just now; please try again in a moment."
+            message = Message(
+                message.text, title=message.title, fields=message.fields,
+                blocks=(*message.blocks, note), buttons=message.buttons,
+            )
+        self._respond(respond, client, actor, message)
+
+    def _upload(
+        self, client: WebClient, actor: Actor, title: str, files: list[Attachment]
+    ) -> None:
+        dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm,
+            file_uploads=[
+                {"content": f.content, "filename": f.filename, "title": f.filename} for f in files
+            ],
+            initial_comment=f"{title} for <#{actor.channel_id}>",
+        )
+
+    # -- buttons --------------------------------------------------------------------------
+
+    def on_action(
+        self,
+        ack: Callable[..., Any],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: dict[str, Any],
+    ) -> None:
+        ack()
+        self.later(self._act, body, action, client, respond, context)
+
+    def _act(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: dict[str, Any],
+    ) -> None:
+        action_id = str(action.get("action_id") or "").split("#", 1)[0]
+        channel, _value = read_button_value(action.get("value"))
+        channel = (
+            channel
+            or (body.get("channel") or {}).get("id")
+            or (body.get("container") or {}).get("channel_id")
+            or ""
+        )
+        team = str((body.get("team") or {}).get("id") or context.get("team_id") or "")
+        user = body.get("user") or {}
+        actor = self.actor(
+            client, team, channel, str(user.get("id") or ""), str(user.get("name") or "")
+        )
+        trigger = str(body.get("trigger_id") or "")
+
+        def answer(**kwargs: Any) -> None:
+            self._respond(respond, client, actor, None, **kwargs)
+
+        if action_id == "hours_open":
+            self._open_view(client, trigger, hours_modal(channel), actor)
+            return
+        cmd = c.OpenCheckInForm() if action_id == "checkin_open" else BUTTON_COMMANDS[action_id]
+        reply = self._handle(cmd, actor, answer)
+        if reply is None:
+            return
+        if reply.form is not None:
+            self._open_checkin(client, trigger, actor, reply)
+            return
+        self._respond(respond, client, actor, reply.message)
+        self._after(cmd, reply, actor, client, respond)
+
+    # -- modals ---------------------------------------------------------------------------
+
+    def _open_checkin(self, client: WebClient, trigger: str, actor: Actor, reply: Reply) -> None:
+        form = reply.form
+        assert form is not None
+        questions = tuple(line for line in reply.message.text.split("\n") if line.strip())
+        view = checkin_modal(
+            actor.channel_id, questions=questions, initial=form.initial, edit=form.edit
+        )
+        self._open_view(client, trigger, view, actor)
+
+    def _open_view(
+        self, client: WebClient, trigger: str, view: dict[str, Any], actor: Actor
+    ) -> None:
+        try:
+            client.views_open(trigger_id=trigger, view=view)
+        except (SlackClientError, OSError) as exc:
+            log.warning("views.open failed in team %s: %s", actor.workspace_id, _reason(exc))
+
+    def on_checkin_submit(
+        self, ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any],
+        client: WebClient, context: dict[str, Any],
+    ) -> None:
+        self._submit(ack, body, view, client, context, read_checkin)
+
+    def on_hours_submit(
+        self, ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any],
+        client: WebClient, context: dict[str, Any],
+    ) -> None:
+        self._submit(ack, body, view, client, context, read_hours)
+
+    def _submit(
+        self,
+        ack: Callable[..., Any],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
+        reader: Callable[[dict[str, Any]], tuple[c.Command | None, dict[str, str]]],
+    ) -> None:
+        """Validate, then write, then close the modal: a refused entry keeps the form open."""
+        cmd, errors = reader(view)
+        top = "did" if reader is read_checkin else "amount"
+        has_day = any(b.get("block_id") == "day" for b in view.get("blocks") or [])
+        if cmd is None:
+            ack(response_action="errors", errors=errors)
+            return
+        channel = read_metadata(view).get("c")
+        if not isinstance(channel, str) or not channel:
+            ack(response_action="errors", errors={top: "This form has expired; open it again."})
+            return
+        team = str((body.get("team") or {}).get("id") or context.get("team_id") or "")
+        user = body.get("user") or {}
+        actor = self.actor(
+            client, team, channel, str(user.get("id") or ""), str(user.get("name") or "")
+        )
+        try:
+            reply = self.run_core(cmd, actor)
+        except UserError as exc:
+            about_day = any(w in exc.message for w in ("day", "joined", "back"))
+            block = "day" if has_day and about_day else top
+            ack(response_action="errors", errors={block: safe_text(exc.message, 150)})
+            return
+        except Exception:
+            log.exception("slack %s form failed in team %s", type(cmd).__name__, team)
+            ack(response_action="errors", errors={top: POLITE})
+            return
+        ack()
+        self.later(self._respond, None, client, actor, reply.message)
+        self.later(self._after, cmd, reply, actor, client, None)
+
+    # -- App Home -------------------------------------------------------------------------
+
+    def on_home_opened(
+        self, event: dict[str, Any], body: dict[str, Any], client: WebClient,
+        context: dict[str, Any],
+    ) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        team = str(body.get("team_id") or context.get("team_id") or "")
+        user = str(event.get("user") or "")
+        with self._home_lock:
+            self._home_seen[(team, user)] = self.clock()
+        self.later(self.publish_home, client, team, user)
+
+    def home_recently_open(self, team_id: str, user_id: str) -> bool:
+        with self._home_lock:
+            seen = self._home_seen.get((team_id, user_id))
+        return seen is not None and self.clock() - seen < HOME_FRESH_SECONDS
+
+    def publish_home(self, client: WebClient, team_id: str, user_id: str) -> None:
+        if not user_id:
+            return
+        try:
+            cards = self.core.home_cards(PLATFORM, team_id, user_id)
+            client.views_publish(user_id=user_id, view=home_view(cards))
+        except (SlackClientError, OSError) as exc:
+            log.warning("views.publish failed in team %s: %s", team_id, _reason(exc))
+        except Exception:
+            log.exception("App Home failed in team %s", team_id)
+
+    # -- after the acknowledgement ------------------------------------------------------
+
+    def _after(
+        self,
+        cmd: c.Command,
+        reply: Reply,
+        actor: Actor,
+        client: WebClient,
+        respond: Respond | None,
+    ) -> None:
+        """Public posts, then the App Home refresh. Failures are told, never raised."""
+        for message in reply.public:
+            try:
+                client.chat_postMessage(
+                    channel=actor.channel_id,
+                    text=fallback_text(message),
+                    blocks=message_blocks(message, channel_id=actor.channel_id),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except (SlackClientError, OSError) as exc:
+                reason = _reason(exc)
+                log.warning("public post failed in team %s: %s", actor.workspace_id, reason)
+                hint = (
+                    " Invite me to the channel with `/invite @cohortbot`."
+                    if reason in ("not_in_channel", "channel_not_found")
+                    else ""
+                )
+                self._respond(
+                    respond, client, actor,
+                    Message(f"Saved, but I couldn't post it in the channel ({reason}).{hint}"),
+                )
+                break
+        if isinstance(cmd, HOME_CHANGES) and self.home_recently_open(
+            actor.workspace_id, actor.user_id
+        ):
+            self.publish_home(client, actor.workspace_id, actor.user_id)
+
+    def _respond(
+        self,
+        respond: Respond | None,
+        client: WebClient,
+        actor: Actor,
+        message: Message | None,
+        **kwargs: Any,
+    ) -> None:
+        """An ephemeral answer: through response_url when there is one, else postEphemeral."""
+        payload = ephemeral(message, actor.channel_id) if message is not None else kwargs
+        try:
+            if respond is not None and respond.response_url:
+                respond(**payload, replace_original=False)
+                return
+            client.chat_postEphemeral(
+                channel=actor.channel_id,
+                user=actor.user_id,
+                text=payload.get("text", ""),
+                blocks=payload.get("blocks"),
+            )
+        except (SlackClientError, OSError) as exc:
+            log.warning("ephemeral answer failed in team %s: %s", actor.workspace_id, _reason(exc))
+
+
+def build_app(
+    core: Core,
+    *,
+    signing_secret: str,
+    token: str | None = None,
+    client: WebClient | None = None,
+    installation_store: Any = None,
+    oauth_settings: Any = None,
+    process_before_response: bool = False,
+) -> App:
+    """The Bolt app with every listener registered. Calls ``auth.test`` once (single team)."""
+    if client is None:
+        client = WebClient(token=None if oauth_settings is not None else token)
+    app = App(
+        name="cohortbot",
+        signing_secret=signing_secret,
+        client=client,
+        installation_store=installation_store,
+        oauth_settings=oauth_settings,
+        process_before_response=process_before_response,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
+        ),
+    )
+    adapter = SlackAdapter(core)
+    # One dispatcher for every slash command: the shared grammar knows the names,
+    # and answers an unknown one with the command list.
+    app.command(re.compile(r"^/\S+$"))(adapter.on_command)
+    app.action(ACTION_PATTERN)(adapter.on_action)
+    app.view(CHECKIN_FORM)(adapter.on_checkin_submit)
+    app.view(HOURS_FORM)(adapter.on_hours_submit)
+    app.event("app_home_opened")(adapter.on_home_opened)
+    return app

@@ -1,0 +1,120 @@
+"""HTTP mode: a small threaded stdlib server in front of the Bolt app.
+
+``POST /slack/events`` carries commands, interactivity and events; Bolt verifies
+each signature (bad signature or a timestamp over five minutes old: 401). With
+the OAuth flow on, ``GET /slack/install`` and ``GET /slack/oauth_redirect`` too.
+Bolt's own development server binds every interface and serves one request at a
+time; this one binds where it is told and serves requests in threads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not Slack
+
+
+class SlackHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128  # bursts of connections must queue, not be reset
+
+    def __init__(self, address: tuple[str, int], bolt_app: App, path: str = EVENTS_PATH) -> None:
+        self.bolt_app = bolt_app
+        self.events_path = path
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}{self.events_path}"
+
+    def start_in_thread(self) -> threading.Thread:
+        thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            name="slack-http",
+        )
+        thread.start()
+        return thread
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SlackHTTPServer
+    protocol_version = "HTTP/1.1"  # keep-alive: Slack and the benchmark reuse connections
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path == "/healthz":
+            self._send(BoltResponse(status=200, body="ok"))
+            return
+        flow = self.server.bolt_app.oauth_flow
+        if flow is not None and path in (flow.install_path, flow.redirect_uri_path):
+            request = BoltRequest(body="", query=query, headers=dict(self.headers.items()))
+            if path == flow.install_path:
+                self._send(flow.handle_installation(request))
+            else:
+                self._send(flow.handle_callback(request))
+            return
+        self._send(BoltResponse(status=404, body="not found"))
+
+    def do_POST(self) -> None:
+        path, _, query = self.path.partition("?")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._send(BoltResponse(status=413, body="payload too large"))
+            return
+        raw = self.rfile.read(length)
+        if path != self.server.events_path:
+            self._send(BoltResponse(status=404, body="not found"))
+            return
+        try:
+            request = BoltRequest(
+                body=raw.decode("utf-8"), query=query, headers=dict(self.headers.items())
+            )
+        except (ValueError, TypeError, AttributeError, KeyError):
+            # Malformed: not UTF-8, or a payload that is not JSON. Nothing reaches a listener.
+            self._send(BoltResponse(status=400, body="malformed request"))
+            return
+        if not isinstance(request.body, dict):
+            self._send(BoltResponse(status=400, body="malformed request"))
+            return
+        try:
+            response = self.server.bolt_app.dispatch(request)
+        except Exception:
+            log.exception("Bolt dispatch failed")
+            response = BoltResponse(status=500, body="")
+        self._send(response)
+
+    def _send(self, response: BoltResponse) -> None:
+        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+        data = body.encode("utf-8")
+        self.send_response(response.status)
+        for name, values in response.headers.items():
+            if name.lower() == "content-length":
+                continue
+            for value in values:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def make_server(bolt_app: App, host: str, port: int, path: str = EVENTS_PATH) -> SlackHTTPServer:
+    """Bind (port 0 picks a free one) without serving yet; call ``serve_forever``."""
+    return SlackHTTPServer((host, port), bolt_app, path)

@@ -1,0 +1,131 @@
+"""The console adapter in-process: a script through ``run``, the form on a terminal, files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from adapters.console.render import ConsolePlatform, one_line, render
+from adapters.console.repl import ConsoleSession, run, slug
+from bot.messages import Attachment, Field, Message
+from bot.ports import Destination
+from bot.storage.orm import CheckInRow, Cohort
+
+
+def script(app, text: str, **kw) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    code = run(
+        app.core, user="Ana Lima", cohort="Spring ML", stdin=io.StringIO(text), stdout=out, **kw
+    )
+    return code, out.getvalue()
+
+
+def test_a_piped_script_runs_line_by_line(app) -> None:
+    code, out = script(app, "# a comment\n\n/cohort start Spring\n/checkin hello\n/progress\n")
+    assert code == 0
+    assert "> /cohort start Spring" in out and "Cohort started" in out
+    assert "[posted in #spring-ml]" in out
+    with app.uow() as s:
+        cohort = s.scalars(select(Cohort)).one()
+        assert (cohort.platform, cohort.workspace_id, cohort.channel_id) == (
+            "console",
+            "local",
+            "spring-ml",
+        )
+        assert s.scalars(select(CheckInRow.did)).all() == ["hello"]
+
+
+def test_one_failing_line_makes_the_exit_code_1_but_the_rest_still_runs(app) -> None:
+    code, out = script(app, "/cohort start S\n/hours 0m building\n/checkin still runs\n")
+    assert code == 1
+    assert "⚠" in out
+    assert "Checked in for today" in out
+
+
+def test_a_bare_checkin_in_a_pipe_explains_the_form_is_unavailable(app) -> None:
+    code, out = script(app, "/cohort start S\n/checkin\n")
+    assert code == 0
+    assert "no form in a pipe" in out
+
+
+def test_the_form_asks_its_questions_on_a_terminal(app, monkeypatch) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana", "c", out)
+    assert session.run_line("/cohort start C")
+    answers = iter(["read chapter 2", "chapter 3", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert session.run_line("/checkin", ask=True)
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers) == ("read chapter 2", "chapter 3", None)
+    # Editing prefills: an empty answer keeps what was there.
+    answers = iter(["read chapter 2 and 3", "", "none"])
+    assert session.run_line("/checkin edit", ask=True)
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers) == ("read chapter 2 and 3", "chapter 3", "none")
+
+
+def test_an_empty_form_saves_nothing(app, monkeypatch) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana", "c", out)
+    session.run_line("/cohort start C")
+    monkeypatch.setattr("builtins.input", lambda prompt="": "")
+    assert session.run_line("/checkin", ask=True)
+    assert "Nothing saved." in out.getvalue()
+
+
+def test_summary_charts_and_exports_are_saved_as_files(app, tmp_path: Path) -> None:
+    code, out = script(
+        app, "/cohort start S\n/checkin hi\n/cohort summary\n/cohort export\n", files_dir=tmp_path
+    )
+    assert code == 0, out
+    saved = sorted(p.name for p in tmp_path.iterdir())
+    assert "checkins.csv" in saved and "hours.csv" in saved
+    assert any(name.endswith(".png") for name in saved)
+    assert f"(saved {tmp_path}" in out
+
+
+def test_a_bug_is_answered_politely_and_the_session_goes_on(app, monkeypatch, caplog) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana", "c", out)
+
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.core, "handle", broken)
+    assert session.run_line("/progress") is False
+    assert "Something went wrong on my side" in out.getvalue()
+    assert "boom" not in out.getvalue()
+    assert "console command failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Spring ML 2026!", "spring-ml-2026"), ("***", "cohort"), ("Ana Lima", "ana-lima")],
+)
+def test_slugs(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+def test_the_console_platform_prints_and_saves(tmp_path: Path) -> None:
+    out = io.StringIO()
+    platform = ConsolePlatform(out, files_dir=tmp_path, names={"u1": "Ana"})
+    message = Message(
+        "Body",
+        title="Title",
+        fields=(Field("A", "1"),),
+        image=Attachment("c.png", b"\x89PNG...", "image/png"),
+    )
+    first = platform.send(Destination("console", "w", "chan", "u1"), message)
+    second = platform.send(Destination("console", "w", "chan"), Message("hi"), key="k1")
+    assert first != second
+    printed = out.getvalue()
+    assert "[bot → DM to Ana]" in printed and "[bot → #chan]" in printed
+    assert (tmp_path / "c.png").read_bytes() == b"\x89PNG..."
+    assert platform.find_sent(Destination("console", "w", "chan"), "k1") == second
+    assert render(message, indent="") == "*Title*\nBody\nA: 1\n(chart: c.png)"
+    assert one_line(Message("x" * 200), width=20).endswith("…")

@@ -1,0 +1,256 @@
+"""The ``cohortbot`` command line, run as a real subprocess the way people run it.
+
+Every bad configuration ends in one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.content import default_content_dir
+
+SCRIPT = """\
+/cohort start T
+/cohort join software_engineer part-time
+/checkin hello | next: lesson 2
+/hours 2h building
+/progress
+/hours 0m building
+"""
+
+
+def _environ(cwd: Path, db: str | None, env: dict[str, str]) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("CONTENT_DIR", "DATABASE_URL")}
+    environ["DATABASE_URL"] = db or f"sqlite:///{cwd / 'x.db'}"
+    environ.update(env)
+    return environ
+
+
+def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=_environ(cwd, None, {}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def cohortbot(
+    *args: str, cwd: Path, db: str | None = None, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    environ = _environ(cwd, db, env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("cohortbot: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def scripted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """A cohort 'T' made through the console, with one failing line at the end."""
+    where = tmp_path_factory.mktemp("scripted")
+    result = cohortbot("console", "--user", "Ana", "--cohort", "test", cwd=where, stdin=SCRIPT)
+    return where, result
+
+
+# ---- console -------------------------------------------------------------------------------
+
+
+def test_console_prints_each_reply_and_exits_1_when_a_line_failed(scripted) -> None:
+    _, result = scripted
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    for line in SCRIPT.splitlines():
+        assert f"> {line}" in out
+    assert "Cohort started" in out
+    assert "Checked in for today. Streak: 1 day." in out
+    assert "[posted in #test]" in out and "Ana checked in" in out
+    assert "Logged 2 h of building for today." in out
+    assert "*Progress*" in out and "Ana's progress" in out
+    failed = out[out.index("> /hours 0m building") :]
+    assert "⚠" in failed and "Usage: /hours" in failed
+    assert "Traceback" not in result.stderr
+
+
+def test_console_exits_0_when_every_line_succeeds(tmp_path: Path) -> None:
+    lines = "/cohort start T\n/checkin hello\n/hours 2h building\n/progress\n/help hours\n"
+    result = cohortbot("console", "--user", "Ana", "--cohort", "test", cwd=tmp_path, stdin=lines)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert "I've added you" in result.stdout  # checked in before joining
+    assert "⚠" not in result.stdout
+
+
+# ---- content -------------------------------------------------------------------------------
+
+
+def test_content_validate_accepts_the_shipped_content(tmp_path: Path) -> None:
+    result = cohortbot("content", "validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "is valid" in result.stdout
+
+
+def test_content_validate_names_the_broken_file(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(default_content_dir(), broken)
+    budgets = broken / "budgets.yaml"
+    budgets.write_text(
+        budgets.read_text(encoding="utf-8").replace("hours_per_week: 40", "hours_per_week: lots"),
+        encoding="utf-8",
+    )
+    result = cohortbot("content", "validate", str(broken), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "budgets.yaml" in result.stdout
+    assert "hours_per_week" in result.stdout
+    # The same folder given as CONTENT_DIR is refused by every command, in one line.
+    bad = cohortbot("report", "T", cwd=tmp_path, CONTENT_DIR=str(broken))
+    assert "invalid content" in one_line_error(bad)
+
+
+# ---- database configuration ------------------------------------------------------------------
+
+
+def test_db_upgrade_on_sqlite(tmp_path: Path) -> None:
+    result = cohortbot("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"database is at revision \w+", result.stdout)
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = cohortbot("db", "upgrade", cwd=tmp_path, db="postgresql://nobody@127.0.0.1:1/x")
+    line = one_line_error(result)
+    assert "cannot reach the database" in line
+    assert "127.0.0.1:1" in line
+
+
+def test_the_password_never_appears(tmp_path: Path) -> None:
+    result = cohortbot("db", "upgrade", cwd=tmp_path, db="postgresql://u:s3cret@127.0.0.1:1/x")
+    one_line_error(result)
+    assert "s3cret" not in result.stderr + result.stdout
+
+
+def test_a_malformed_database_url_is_one_line(tmp_path: Path) -> None:
+    line = one_line_error(cohortbot("db", "upgrade", cwd=tmp_path, db="notaurl"))
+    assert "not a valid database URL" in line
+
+
+# ---- tick and report ------------------------------------------------------------------------
+
+TICK_LINE = re.compile(r"tick at 2026-11-30 18:00 UTC: \d+ due, \d+ queued, \d+ sent, \d+ skipped")
+
+
+def copy_of(scripted, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A private copy of the scripted cohort's database, for commands that write to it."""
+    where, _ = scripted
+    for f in where.glob("x.db*"):
+        shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+def test_tick_at_a_moment_prints_what_it_queued_and_sent(scripted, tmp_path: Path) -> None:
+    where = copy_of(scripted, tmp_path)
+    result = cohortbot("tick", "--at", "2026-11-30T18:00:00+00:00", cwd=where)
+    assert result.returncode == 0, result.stderr
+    assert TICK_LINE.search(result.stdout), result.stdout
+
+
+def test_tick_at_the_next_prompt_sends_it(scripted, tmp_path: Path) -> None:
+    where = copy_of(scripted, tmp_path)
+    # The console ran on the real clock; the next weekday's 09:05 UTC is prompt time.
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    moment = f"{day.isoformat()}T09:05:00+00:00"
+    result = cohortbot("tick", "--at", moment, cwd=where)
+    assert result.returncode == 0, result.stderr
+    counts = re.search(r"(\d+) due, (\d+) queued, (\d+) sent", result.stdout)
+    assert counts, result.stdout
+    assert int(counts.group(2)) >= 1 and int(counts.group(3)) >= 1, result.stdout
+    assert "DM to" in result.stdout or "[bot →" in result.stdout
+    again = cohortbot("tick", "--at", moment, cwd=where)
+    assert re.search(r"\d+ due, 0 queued, 0 sent", again.stdout), again.stdout
+
+
+def test_tick_with_a_bad_moment_is_one_line(tmp_path: Path) -> None:
+    line = one_line_error(cohortbot("tick", "--at", "not-a-time", cwd=tmp_path))
+    assert "not-a-time" in line and "ISO-8601" in line
+    line = one_line_error(cohortbot("tick", "--at", "2026-11-30T18:00", cwd=tmp_path))
+    assert "UTC offset" in line
+
+
+def test_report_prints_the_summary_and_writes_the_chart(scripted) -> None:
+    where, _ = scripted
+    chart = where / "chart.png"
+    result = cohortbot("report", "t", "--chart", str(chart), cwd=where)
+    assert result.returncode == 0, result.stderr
+    assert "*Cohort summary*" in result.stdout
+    assert "Members: 1" in result.stdout
+    assert f"chart written to {chart}" in result.stdout
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_on_an_unknown_cohort_is_one_line(scripted) -> None:
+    where, _ = scripted
+    line = one_line_error(cohortbot("report", "nope", cwd=where))
+    assert "no cohort named 'nope'" in line and "T" in line
+
+
+# ---- demo ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """The demo takes a few seconds: start it first, let the other CLI tests run meanwhile."""
+    where = tmp_path_factory.mktemp("demo")
+    proc = start("demo", "--out", str(where / "demo"), "--days", "8", cwd=where)
+    yield where / "demo", proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.communicate()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _start_the_demo_early(demo: tuple[Path, subprocess.Popen[str]]) -> None:
+    return None
+
+
+def test_demo_prints_the_days_a_summary_and_writes_a_chart(demo) -> None:
+    out, proc = demo
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert stderr == ""
+    days = re.findall(r"^— Day (\d+) · ", stdout, flags=re.MULTILINE)
+    assert days == [str(n) for n in range(1, 9)]
+    assert "*Cohort summary*" in stdout
+    assert "Check-in rate:" in stdout and "Members: 12" in stdout
+    assert "checked in" in stdout
+    assert "⚠" not in stdout  # the simulated members make no mistakes the bot must refuse
+    chart = out / "cohort-chart.png"
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert (out / "demo.db").exists()
