@@ -34,16 +34,16 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apscheduler.job import Job  # noqa: E402
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # noqa: E402
-from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
-from apscheduler.triggers.cron import CronTrigger  # noqa: E402
-from sqlalchemy import Engine, create_engine, delete, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine, create_engine, delete, insert, text
+from sqlalchemy.engine import make_url
 
-from bot.storage.db import make_engine, normalize_url, upgrade  # noqa: E402
-from bot.storage.orm import Cohort, Member, OutboxRow  # noqa: E402
-from bot.tick import enqueue_due  # noqa: E402
+from bot.storage.db import make_engine, normalize_url, upgrade
+from bot.storage.orm import Cohort, Member, OutboxRow
+from bot.tick import enqueue_due
 
 MOMENT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # a Wednesday
 ZONES = ["UTC", "Europe/London", "Europe/Berlin", "Europe/Helsinki", "Asia/Kolkata",

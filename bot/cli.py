@@ -11,16 +11,23 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from bot import plugins
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import ContentError, default_content_dir, validate_content
 from bot.storage.db import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+    from bot.ports import Platform
 
 log = logging.getLogger("cohortbot")
 
@@ -45,19 +52,16 @@ def _app(settings: Settings, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
-
-    return run_demo(
+    return plugins.adapter("console").demo(  # type: ignore[attr-defined]
         out_dir=Path(args.out), days=args.days, seed=args.seed, content_dir=_settings().content_dir
     )
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from adapters.console.repl import run
-
     app = _app(_settings())
-    return run(
-        app.core,
+    return plugins.adapter("console").serve(
+        app,
+        on_ready=lambda platform: None,  # the console has no scheduler; `tick` previews one
         user=args.user,
         cohort=args.cohort,
         files_dir=Path(args.files),
@@ -101,48 +105,89 @@ def _parse_moment(text: str | None) -> datetime:
     return moment.astimezone(UTC)
 
 
+def _delivering_platform(app: App, name: str | None) -> tuple[str, AbstractContextManager]:
+    adapter = plugins.adapter(name) if name else plugins.configured(app.settings)
+    return adapter.name, adapter.platform(app)
+
+
 def cmd_tick(args: argparse.Namespace) -> int:
-    from adapters.console.render import ConsolePlatform
     from bot.delivery import Delivery
     from bot.tick import enqueue_due
 
     settings = _settings()
     moment = _parse_moment(args.at)
     app = _app(settings, clock=FixedClock(moment))
-    platform = ConsolePlatform()
+    name, opened = _delivering_platform(app, args.platform)
     with app.engine.begin() as conn:
         result = enqueue_due(conn, moment, grace=timedelta(minutes=settings.grace_minutes))
-    stats = Delivery(app.core, app.uow, platform, app.clock, worker="tick").drain()
+    with opened as platform:
+        # Each platform sends only its own cohorts' rows; the rest wait for their worker.
+        stats = Delivery(
+            app.core, app.uow, platform, app.clock, worker=f"tick:{os.getpid()}", platforms=(name,)
+        ).drain()
     print(
-        f"tick at {moment:%Y-%m-%d %H:%M} UTC: {result.due} due, {result.queued} queued, "
-        f"{stats.sent} sent, {stats.skipped} skipped, {stats.deferred} deferred, "
-        f"{stats.failed} failed"
+        f"tick at {moment:%Y-%m-%d %H:%M} UTC: {result.due} due, {result.queued} queued; "
+        f"{name}: {stats.sent} sent, {stats.skipped} skipped, {stats.deferred} deferred, "
+        f"{stats.retried} to retry, {stats.failed} failed"
     )
     return 0
+
+
+def _runtime(app: App, platform: Platform, name: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bot.scheduler import SchedulerRuntime
+
+    return SchedulerRuntime(
+        app,
+        platform,
+        tick_seconds=args.tick_seconds,
+        delivery_seconds=args.delivery_seconds,
+        platforms=(name,),
+    )
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from adapters.console.render import ConsolePlatform
-    from bot.scheduler import SchedulerConflict, SchedulerRuntime
+    from bot.scheduler import SchedulerConflict
 
     app = _app(_settings())
-    platform = ConsolePlatform()
-    runtime = SchedulerRuntime(
-        app, platform, tick_seconds=args.tick_seconds, delivery_seconds=args.delivery_seconds
-    )
-    try:
-        runtime.start(blocking=True)
-    except SchedulerConflict as exc:
-        raise ConfigError(str(exc)) from None
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        runtime.shutdown()
+    name, opened = _delivering_platform(app, args.platform)
+    with opened as platform:
+        runtime = _runtime(app, platform, name, args)
+        try:
+            runtime.start(blocking=True)
+        except SchedulerConflict as exc:
+            raise ConfigError(str(exc)) from None
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            runtime.shutdown()
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.scheduler import SchedulerConflict
+
+    app = _app(_settings())
+    adapter = plugins.adapter(args.platform)
+    runtimes = []
+
+    def start_scheduler(platform: Platform) -> None:
+        if args.no_scheduler:
+            return
+        runtime = _runtime(app, platform, adapter.name, args)
+        try:
+            runtime.start()
+        except SchedulerConflict as exc:
+            raise ConfigError(str(exc)) from None
+        runtimes.append(runtime)
+
+    try:
+        return adapter.serve(app, on_ready=start_scheduler, http=args.http)
+    finally:
+        for runtime in runtimes:
+            runtime.shutdown()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from adapters.console.render import render
     from bot import reports
     from bot.storage.orm import Cohort
 
@@ -165,7 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             )
         data = reports.cohort_summary(session, found[0], now, app.content, weeks_back=args.week)
     message = reports.summary_message(data, chart=bool(data.lines))
-    print(render(message, indent=""))
+    print(message.plain())
     if message.image is not None:
         path = Path(args.chart or message.image.filename)
         path.write_bytes(message.image.content)
@@ -201,12 +246,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tick", help="run one scheduler tick now or at --at")
     t.add_argument("--at", help="ISO-8601 moment with offset, e.g. 2026-12-01T09:00+01:00")
+    t.add_argument(
+        "--platform",
+        choices=["console", "slack", "discord"],
+        help="deliver through (default: the configured one, else print)",
+    )
     t.set_defaults(func=cmd_tick)
 
-    sc = sub.add_parser("scheduler", help="the tick and delivery loop as its own process")
-    sc.add_argument("--tick-seconds", type=float, default=60.0)
-    sc.add_argument("--delivery-seconds", type=float, default=5.0)
+    platforms = ["console", "slack", "discord"]
+    timing = argparse.ArgumentParser(add_help=False)
+    timing.add_argument("--tick-seconds", type=float, default=60.0)
+    timing.add_argument("--delivery-seconds", type=float, default=5.0)
+
+    sc = sub.add_parser(
+        "scheduler", parents=[timing], help="the tick and delivery loop as its own process"
+    )
+    sc.add_argument(
+        "--platform",
+        choices=platforms,
+        help="deliver through (default: the configured one, else print)",
+    )
     sc.set_defaults(func=cmd_scheduler)
+
+    rn = sub.add_parser(
+        "run", parents=[timing], help="run the bot on a platform, with the scheduler inside"
+    )
+    rn.add_argument("platform", choices=["slack", "discord"])
+    rn.add_argument(
+        "--http",
+        action="store_true",
+        help="Slack: serve POST /slack/events on $PORT instead of Socket Mode",
+    )
+    rn.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not tick here (a separate `cohortbot scheduler` does)",
+    )
+    rn.set_defaults(func=cmd_run)
 
     r = sub.add_parser("report", help="a cohort's summary in the terminal, chart to a file")
     r.add_argument("cohort", help="the cohort's name or id")
@@ -222,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         return int(args.func(args))
-    except (ConfigError, DatabaseUnavailable) as exc:
+    except (ConfigError, DatabaseUnavailable, plugins.AdapterMissing) as exc:
         print(f"cohortbot: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:

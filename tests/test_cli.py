@@ -162,7 +162,9 @@ def test_a_malformed_database_url_is_one_line(tmp_path: Path) -> None:
 
 # ---- tick and report ------------------------------------------------------------------------
 
-TICK_LINE = re.compile(r"tick at 2026-11-30 18:00 UTC: \d+ due, \d+ queued, \d+ sent, \d+ skipped")
+TICK_LINE = re.compile(
+    r"tick at 2026-11-30 18:00 UTC: \d+ due, \d+ queued; console: \d+ sent, \d+ skipped"
+)
 
 
 def copy_of(scripted, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
@@ -189,12 +191,12 @@ def test_tick_at_the_next_prompt_sends_it(scripted, tmp_path: Path) -> None:
     moment = f"{day.isoformat()}T09:05:00+00:00"
     result = cohortbot("tick", "--at", moment, cwd=where)
     assert result.returncode == 0, result.stderr
-    counts = re.search(r"(\d+) due, (\d+) queued, (\d+) sent", result.stdout)
+    counts = re.search(r"(\d+) due, (\d+) queued; console: (\d+) sent", result.stdout)
     assert counts, result.stdout
     assert int(counts.group(2)) >= 1 and int(counts.group(3)) >= 1, result.stdout
     assert "DM to" in result.stdout or "[bot →" in result.stdout
     again = cohortbot("tick", "--at", moment, cwd=where)
-    assert re.search(r"\d+ due, 0 queued, 0 sent", again.stdout), again.stdout
+    assert re.search(r"\d+ due, 0 queued; console: 0 sent", again.stdout), again.stdout
 
 
 def test_tick_with_a_bad_moment_is_one_line(tmp_path: Path) -> None:

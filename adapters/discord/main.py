@@ -5,8 +5,11 @@ The CLI owns argument parsing and the scheduler; ``run(app)`` blocks until the b
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from adapters.discord.bot import CohortBot
@@ -74,3 +77,32 @@ def run(
         raise DiscordConfigError("Discord asked for a privileged intent; none is needed — "
                                  "check you are running this version") from None
     return 0
+
+
+@contextmanager
+def rest_platform(app: App) -> Iterator[DiscordPlatform]:
+    """A DiscordPlatform over REST only (no gateway), for ticks and the scheduler process.
+
+    A logged-in ``discord.Client`` on its own event loop in a daemon thread: enough to
+    fetch channels and users and post messages, with discord.py's own rate limiting.
+    """
+    import discord
+
+    token = token_of(app)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="discord-rest", daemon=True)
+    thread.start()
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        asyncio.run_coroutine_threadsafe(client.login(token), loop).result(30)
+    except discord.LoginFailure:
+        loop.call_soon_threadsafe(loop.stop)
+        raise DiscordConfigError(
+            "Discord refused DISCORD_TOKEN (401); reset the token in the developer portal"
+        ) from None
+    try:
+        yield DiscordPlatform(client)
+    finally:
+        asyncio.run_coroutine_threadsafe(client.close(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import logging
 from typing import Any
 
@@ -44,15 +45,21 @@ class DiscordPlatform:
         self.bot = bot
         self.timeout = timeout
 
-    def send(self, destination: Destination, message: Message) -> str:
-        """Post ``message``; returns the Discord message id. Raises ``DeliveryError``."""
+    def send(self, destination: Destination, message: Message, *, key: str | None = None) -> str:
+        """Post ``message``; returns the Discord message id. Raises ``DeliveryError``.
+
+        ``key`` becomes the message nonce, which discord.py sends with ``enforce_nonce``:
+        Discord then answers a repeat within a few minutes with the first message instead
+        of posting a second one, which covers a worker dying between send and record.
+        """
         if destination.platform != self.name:
             raise DeliveryError(f"not a Discord destination: {destination.platform}",
                                 permanent=True)
         loop = self._loop()
         if _running_loop() is loop:
             raise RuntimeError("DiscordPlatform.send blocks; call it from a worker thread")
-        future = asyncio.run_coroutine_threadsafe(self.send_async(destination, message), loop)
+        future = asyncio.run_coroutine_threadsafe(
+            self.send_async(destination, message, key=key), loop)
         try:
             return future.result(self.timeout)
         except concurrent.futures.TimeoutError:
@@ -70,12 +77,16 @@ class DiscordPlatform:
             raise DeliveryError("the Discord bot is not running")
         return loop
 
-    async def send_async(self, destination: Destination, message: Message) -> str:
+    async def send_async(self, destination: Destination, message: Message, *,
+                         key: str | None = None) -> str:
         """The same, on the bot's loop; every failure mapped to ``DeliveryError``."""
         try:
             channel = await self._channel(destination)
             context = Context(destination.workspace_id, destination.channel_id)
-            sent = await channel.send(**r.render(message, context=context).send_kwargs())
+            kwargs = r.render(message, context=context).send_kwargs()
+            if key:
+                kwargs["nonce"] = nonce_for(key)
+            sent = await channel.send(**kwargs)
             return str(sent.id)
         except DeliveryError:
             raise
@@ -93,6 +104,11 @@ class DiscordPlatform:
             return user.dm_channel or await user.create_dm()
         channel_id = _snowflake(destination.channel_id, "channel")
         return self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+
+
+def nonce_for(key: str) -> str:
+    """A Discord nonce (at most 25 characters) that stands for an outbox key."""
+    return hashlib.sha256(key.encode()).hexdigest()[:25]
 
 
 def _snowflake(value: str, what: str) -> int:

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from adapters.slack.app import build_app
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.server import make_server
+from bot.cli import ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -44,7 +45,7 @@ BOT_SCOPES = (
 OAUTH_STATE_SECONDS = 600
 
 
-class SlackConfigError(Exception):
+class SlackConfigError(ConfigError):
     """Slack is not configured well enough to start; the message names what is missing."""
 
 

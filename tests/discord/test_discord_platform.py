@@ -8,7 +8,7 @@ import pytest
 from discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
 from discord_harness import BO, Harness, custom_ids, embed_text, run_with_bot
 
-from adapters.discord.platform import DiscordPlatform
+from adapters.discord.platform import DiscordPlatform, nonce_for
 from bot.messages import Button, Message
 from bot.ports import DeliveryError, Destination
 
@@ -35,6 +35,18 @@ def test_send_posts_an_embed_with_buttons_to_the_cohort_channel(app):
         assert "begin your first portfolio project" in embed_text(post)
         assert post.json["allowed_mentions"] == {"parse": []}
         assert custom_ids(post) == [f"cohortbot:checkin_open:{GUILD_ID}:{COHORT_CHANNEL_ID}"]
+
+    run_with_bot(app, scenario)
+
+
+def test_the_outbox_key_travels_as_an_enforced_nonce(app):
+    async def scenario(h: Harness) -> None:
+        platform = DiscordPlatform(h.bot, timeout=10)
+        key = "checkin_prompt:m12345:2026-12-01"
+        await asyncio.to_thread(lambda: platform.send(CHANNEL, NUDGE, key=key))
+        [post] = h.channel_posts()
+        assert post.json["nonce"] == nonce_for(key) and len(nonce_for(key)) <= 25
+        assert post.json["enforce_nonce"] is True
 
     run_with_bot(app, scenario)
 
