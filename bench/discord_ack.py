@@ -75,19 +75,22 @@ async def run(n: int, db_dir: Path, ack_deadline: float) -> dict[str, list[float
     app = bootstrap(settings=settings, clock=FixedClock(datetime(2026, 11, 30, 10, tzinfo=UTC)))
     guild = "1160000000000000100"
     channel = "1160000000000000200"
-    app.core.handle(c.StartCohort("Bench cohort"),
-                    Actor("discord", guild, channel, person(0).user_id, "admin"))
+    app.core.handle(
+        c.StartCohort("Bench cohort"), Actor("discord", guild, channel, person(0).user_id, "admin")
+    )
     for i in range(1, n + WARMUP + 1):  # members join first; the check-in is what is timed
-        app.core.handle(c.JoinCohort(), Actor("discord", guild, channel, person(i).user_id,
-                                              f"member{i}"))
+        app.core.handle(
+            c.JoinCohort(), Actor("discord", guild, channel, person(i).user_id, f"member{i}")
+        )
 
     fake = FakeDiscord()
     await fake.start()
     saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     Route.BASE = fake.api_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    bot = CohortBot(core=app.core, settings=settings, guild_ready_timeout=0.01,
-                    ack_deadline=ack_deadline)
+    bot = CohortBot(
+        core=app.core, settings=settings, guild_ready_timeout=0.01, ack_deadline=ack_deadline
+    )
 
     @app_commands.command(name="bare", description="answers ok")
     async def bare(interaction_: discord.Interaction) -> None:
@@ -102,8 +105,13 @@ async def run(n: int, db_dir: Path, ack_deadline: float) -> dict[str, list[float
             who = person(i)
             ok = interaction(2, command_data("bare"), person=who)
             checkin = interaction(
-                2, command_data("checkin", text=f"finished lesson {i} | next: lesson {i + 1} "
-                                "| hours: 1h learning"), person=who)
+                2,
+                command_data(
+                    "checkin",
+                    text=f"finished lesson {i} | next: lesson {i + 1} | hours: 1h learning",
+                ),
+                person=who,
+            )
             bare_ms, _ = await measure(fake, ok)
             callback_ms, answer_ms = await measure(fake, checkin)
             # Let the public cards go out before the next pair, so runs do not overlap.
@@ -122,18 +130,22 @@ async def run(n: int, db_dir: Path, ack_deadline: float) -> dict[str, list[float
 
 
 def row(label: str, values: list[float]) -> str:
-    return (f"| {label} | {len(values)} | {statistics.median(values):.2f} | "
-            f"{percentile(values, 90):.2f} | {percentile(values, 99):.2f} | {max(values):.2f} |")
+    return (
+        f"| {label} | {len(values)} | {statistics.median(values):.2f} | "
+        f"{percentile(values, 90):.2f} | {percentile(values, 99):.2f} | {max(values):.2f} |"
+    )
 
 
 def table(ack_first: dict[str, list[float]], direct: dict[str, list[float]]) -> str:
-    rows = ["| what (SQLite, loopback) | n | p50 ms | p90 ms | p99 ms | max ms |",
-            "|---|---:|---:|---:|---:|---:|",
-            row("bare discord.py command answering 'ok' (callback)", ack_first["bare"]),
-            row("/checkin text:, default ack-first: callback (defer)", ack_first["callback"]),
-            row("/checkin text:, default ack-first: answer (follow-up)", ack_first["answer"]),
-            row("bare 'ok', second run (callback)", direct["bare"]),
-            row("/checkin text:, ack_deadline=2 s: callback = answer", direct["callback"])]
+    rows = [
+        "| what (SQLite, loopback) | n | p50 ms | p90 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+        row("bare discord.py command answering 'ok' (callback)", ack_first["bare"]),
+        row("/checkin text:, default ack-first: callback (defer)", ack_first["callback"]),
+        row("/checkin text:, default ack-first: answer (follow-up)", ack_first["answer"]),
+        row("bare 'ok', second run (callback)", direct["bare"]),
+        row("/checkin text:, ack_deadline=2 s: callback = answer", direct["callback"]),
+    ]
     bare_p50 = statistics.median(ack_first["bare"])
     p99 = percentile(ack_first["callback"], 99)
     ratio = statistics.median(ack_first["callback"]) / bare_p50

@@ -52,12 +52,24 @@ class _FakeAPI(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         user = self.path.rsplit("user=", 1)[-1] if "user=" in self.path else "U0"
-        body = json.dumps({
-            "ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1",
-            "channel": {"id": "D1"}, "ts": "1700000000.000100", "view": {"id": "V1"},
-            "user": {"id": user, "name": user.lower(), "tz": "Europe/Berlin", "is_admin": False,
-                     "profile": {"display_name": user}},
-        }).encode()
+        body = json.dumps(
+            {
+                "ok": True,
+                "team_id": "T1",
+                "user_id": "UBOT",
+                "bot_id": "B1",
+                "channel": {"id": "D1"},
+                "ts": "1700000000.000100",
+                "view": {"id": "V1"},
+                "user": {
+                    "id": user,
+                    "name": user.lower(),
+                    "tz": "Europe/Berlin",
+                    "is_admin": False,
+                    "profile": {"display_name": user},
+                },
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -94,19 +106,35 @@ def _requests(prefix: str, count: int, per_member: int) -> list[str]:
     for i in range(count):
         member, day = divmod(i, per_member)
         when = DAYS[day] if per_member > 1 else ""
-        out.append(urlencode({
-            "token": "x", "team_id": "T1", "team_domain": "bench", "channel_id": "C1",
-            "channel_name": "bench", "user_id": f"{prefix}{member}",
-            "user_name": f"{prefix}{member}", "command": "/checkin",
-            "text": f"{when}finished lesson {i % 7} | next: lesson {i % 7 + 1}",
-            "api_app_id": "A1", "response_url": "http://127.0.0.1:9/unused",
-            "trigger_id": "1.2.3",
-        }))
+        out.append(
+            urlencode(
+                {
+                    "token": "x",
+                    "team_id": "T1",
+                    "team_domain": "bench",
+                    "channel_id": "C1",
+                    "channel_name": "bench",
+                    "user_id": f"{prefix}{member}",
+                    "user_name": f"{prefix}{member}",
+                    "command": "/checkin",
+                    "text": f"{when}finished lesson {i % 7} | next: lesson {i % 7 + 1}",
+                    "api_app_id": "A1",
+                    "response_url": "http://127.0.0.1:9/unused",
+                    "trigger_id": "1.2.3",
+                }
+            )
+        )
     return out
 
 
-def _client(port: int, bodies: list[str], out: list[float], errors: list[int],
-            interval: float, offset: float) -> None:
+def _client(
+    port: int,
+    bodies: list[str],
+    out: list[float],
+    errors: list[int],
+    interval: float,
+    offset: float,
+) -> None:
     from slack_sdk.signature import SignatureVerifier
 
     verifier = SignatureVerifier(SECRET)
@@ -132,15 +160,24 @@ def _client(port: int, bodies: list[str], out: list[float], errors: list[int],
             errors.append(response.status)
 
 
-def _drive(port: int, prefix: str, count: int, clients: int, per_member: int,
-           rate: float, results: Any) -> None:
+def _drive(
+    port: int, prefix: str, count: int, clients: int, per_member: int, rate: float, results: Any
+) -> None:
     bodies = _requests(prefix, count, per_member)
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[int] = []
     threads = [
-        threading.Thread(target=_client, args=(port, bodies[i::clients], latencies[i], errors,
-                                               clients / rate if rate else 0.0,
-                                               i / rate if rate else 0.0))
+        threading.Thread(
+            target=_client,
+            args=(
+                port,
+                bodies[i::clients],
+                latencies[i],
+                errors,
+                clients / rate if rate else 0.0,
+                i / rate if rate else 0.0,
+            ),
+        )
         for i in range(clients)
     ]
     start = time.perf_counter()
@@ -155,12 +192,14 @@ def _drive(port: int, prefix: str, count: int, clients: int, per_member: int,
 RATE = 0.0  # requests per second over all clients; 0 = as fast as answered (--rate)
 
 
-def load(port: int, prefix: str, count: int, clients: int,
-         per_member: int = 1) -> tuple[list[float], list[int], float]:
+def load(
+    port: int, prefix: str, count: int, clients: int, per_member: int = 1
+) -> tuple[list[float], list[int], float]:
     ctx = mp.get_context("spawn")
     results = ctx.Queue()
-    proc = ctx.Process(target=_drive,
-                       args=(port, prefix, count, clients, per_member, RATE, results))
+    proc = ctx.Process(
+        target=_drive, args=(port, prefix, count, clients, per_member, RATE, results)
+    )
     proc.start()
     got = results.get(timeout=600)
     proc.join(timeout=30)
@@ -175,11 +214,19 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--first", type=int, default=500,
-                        help="check-ins by members never seen before (each joins on first use)")
-    parser.add_argument("--rate", type=float, default=0.0,
-                        help="pace all clients together to this many requests per second "
-                             "(default: no pacing, each client sends as soon as answered)")
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=500,
+        help="check-ins by members never seen before (each joins on first use)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="pace all clients together to this many requests per second "
+        "(default: no pacing, each client sends as soon as answered)",
+    )
     args = parser.parse_args()
     global RATE
     RATE = args.rate
@@ -214,11 +261,19 @@ def main() -> int:
         clock = FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
         app = bootstrap(engine=engine, migrate=False, clock=clock)
         # Both apps run as `cohortbot run slack --http` runs ours (see adapters/slack/main.py).
-        ours = build_app(app.core, signing_secret=SECRET, process_before_response=True,
-                         client=WebClient(token="xoxb-bench", base_url=api))
-        bare = BoltApp(name="bare", signing_secret=SECRET, process_before_response=True,
-                       client=WebClient(token="xoxb-bench", base_url=api),
-                       listener_executor=ThreadPoolExecutor(LISTENER_THREADS))
+        ours = build_app(
+            app.core,
+            signing_secret=SECRET,
+            process_before_response=True,
+            client=WebClient(token="xoxb-bench", base_url=api),
+        )
+        bare = BoltApp(
+            name="bare",
+            signing_secret=SECRET,
+            process_before_response=True,
+            client=WebClient(token="xoxb-bench", base_url=api),
+            listener_executor=ThreadPoolExecutor(LISTENER_THREADS),
+        )
 
         @bare.command("/checkin")
         def _ack_only(ack: Any) -> None:
@@ -228,14 +283,17 @@ def main() -> int:
         for server in servers:
             _serve(server)
         ours_port, bare_port = (s.server_address[1] for s in servers)
-        app.core.handle(parse_command("/cohort", "start Bench cohort"),
-                        Actor("slack", "T1", "C1", "UADMIN", "Admin"))
+        app.core.handle(
+            parse_command("/cohort", "start Bench cohort"),
+            Actor("slack", "T1", "C1", "UADMIN", "Admin"),
+        )
         # Members who joined three days ago (not timed): the everyday case.
         per = len(DAYS)
         for prefix, count in (("Uw", args.warmup), ("U", args.requests)):
             for m in range(-(-count // per)):
-                actor = Actor("slack", "T1", "C1", f"{prefix}{m}", f"{prefix}{m}",
-                              timezone="Europe/Berlin")
+                actor = Actor(
+                    "slack", "T1", "C1", f"{prefix}{m}", f"{prefix}{m}", timezone="Europe/Berlin"
+                )
                 app.core.handle(c.JoinCohort(), actor)
         clock.advance(timedelta(days=3))
 
@@ -258,23 +316,30 @@ def main() -> int:
     def pct(xs: list[float], p: float) -> float:
         return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
-    print(f"signed /checkin over HTTP on loopback, {args.clients} concurrent clients, "
-          f"{args.requests} requests each"
-          + (f", paced to {args.rate:g} req/s" if args.rate else ", unpaced")
-          + ", SQLite (temp file); members joined before the run "
-          "except on the 'first check-in ever' row (join + check-in in one command)")
-    print(f"{'app':<22}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>9}"
-          f"{'errors':>8}")
+    print(
+        f"signed /checkin over HTTP on loopback, {args.clients} concurrent clients, "
+        f"{args.requests} requests each"
+        + (f", paced to {args.rate:g} req/s" if args.rate else ", unpaced")
+        + ", SQLite (temp file); members joined before the run "
+        "except on the 'first check-in ever' row (join + check-in in one command)"
+    )
+    print(
+        f"{'app':<22}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>9}{'errors':>8}"
+    )
     for name, (lat, errors, elapsed) in rows.items():
-        print(f"{name:<22}{statistics.median(lat):>9.1f}{pct(lat, 90):>9.1f}"
-              f"{pct(lat, 99):>9.1f}{lat[-1]:>9.1f}{len(lat) / elapsed:>9.0f}{len(errors):>8}")
+        print(
+            f"{name:<22}{statistics.median(lat):>9.1f}{pct(lat, 90):>9.1f}"
+            f"{pct(lat, 99):>9.1f}{lat[-1]:>9.1f}{len(lat) / elapsed:>9.0f}{len(errors):>8}"
+        )
     ours_lat = rows["cohortbot /checkin"][0]
     bare_lat = rows["bare Bolt ack('ok')"][0]
     ratio = statistics.median(ours_lat) / statistics.median(bare_lat)
     p99 = pct(ours_lat, 99)
     print(f"check-ins written: {written} (expected {args.requests + args.warmup + args.first})")
-    print(f"median ratio cohortbot/bare: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)  "
-          f"p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)")
+    print(
+        f"median ratio cohortbot/bare: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)  "
+        f"p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)"
+    )
     ok = ratio <= TARGET_RATIO and p99 < TARGET_P99_MS
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1

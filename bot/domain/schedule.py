@@ -88,13 +88,23 @@ def in_quiet_hours(clock: time, start: time | None, end: time | None) -> bool:
     return clock >= start or clock < end  # the window wraps midnight
 
 
-def _delivery_moment(day: date, m: MemberSchedule, tz: ZoneInfo) -> datetime:
-    """The prompt moment on ``day``, pushed to the end of quiet hours if it falls in them."""
-    moment = at_local(day, m.prompt_time, tz)
-    if m.quiet_end is not None and in_quiet_hours(moment.time(), m.quiet_start, m.quiet_end):
-        end_day = day if moment.time() < m.quiet_end else day + timedelta(days=1)
-        moment = at_local(end_day, m.quiet_end, tz)
-    return moment
+@lru_cache(maxsize=65536)
+def _delivery_moment(
+    day: date, prompt_time: time, quiet_start: time | None, quiet_end: time | None, tz_name: str
+) -> datetime:
+    """The prompt moment on ``day`` in UTC, pushed past quiet hours if it falls in them.
+
+    Cached: members share zones and prompt times, so a tick over 100,000 members
+    computes only a few thousand distinct moments.
+    """
+    tz = _zone(tz_name)
+    moment = at_local(day, prompt_time, tz)
+    if quiet_end is not None and in_quiet_hours(moment.time(), quiet_start, quiet_end):
+        end_day = day if moment.time() < quiet_end else day + timedelta(days=1)
+        moment = at_local(end_day, quiet_end, tz)
+    # In UTC: adding the grace to a local time is wall-clock arithmetic, which
+    # made the window an hour longer or shorter across a DST change.
+    return moment.astimezone(_zone("UTC"))
 
 
 def member_kind(m: MemberSchedule, day: date) -> str | None:
@@ -102,11 +112,19 @@ def member_kind(m: MemberSchedule, day: date) -> str | None:
     if not m.active or day < m.joined_on or day in m.away:
         return None
     study_day = day.weekday() in m.study_days
-    if study_day and INACTIVITY not in m.reminders_off:
+    checked_in = m.last_checkin is not None and m.last_checkin >= day
+    if (
+        study_day
+        and not checked_in
+        and m.inactivity_days > 0
+        and (INACTIVITY not in m.reminders_off)
+    ):
         missed = missed_study_days(
             m.last_checkin, since=m.joined_on, today=day, study_days=m.study_days, away=m.away
         )
-        if missed >= m.inactivity_days and missed % m.inactivity_days == 0:
+        # Two kind notes, after N and 2N missed study days, then quiet: nagging someone
+        # who has stepped away does not bring them back (admins still see them at risk).
+        if missed in (m.inactivity_days, 2 * m.inactivity_days):
             return INACTIVITY
     candidates = []
     if day.weekday() == 0:
@@ -115,7 +133,7 @@ def member_kind(m: MemberSchedule, day: date) -> str | None:
         candidates.append(WEEKLY_REVIEW)
     if day.weekday() == m.reminder_day and study_day:
         candidates.append(MIDWEEK_REMINDER)
-    if study_day:
+    if study_day and not checked_in:  # nobody needs "time to check in" after they did
         candidates.append(CHECKIN_PROMPT)
     for kind in candidates:
         if kind not in m.reminders_off:
@@ -129,15 +147,15 @@ def member_key(kind: str, member_id: int, day: date) -> str:
     return f"{kind}:m{member_id}:{day.isoformat()}"
 
 
-def due_for_member(m: MemberSchedule, now: datetime, grace: timedelta) -> Due | None:
-    tz = _zone(m.timezone)
-    today = now.astimezone(tz).date()
+def due_for_member(
+    m: MemberSchedule, now: datetime, grace: timedelta, today: date | None = None
+) -> Due | None:
+    if today is None:
+        today = now.astimezone(_zone(m.timezone)).date()
     if m.snoozed_until is not None and now < m.snoozed_until:
         return None
     for day in (today - timedelta(days=1), today):
-        # In UTC: adding the grace to a local time is wall-clock arithmetic, which
-        # made the window an hour longer or shorter across a DST change.
-        moment = _delivery_moment(day, m, tz).astimezone(_zone("UTC"))
+        moment = _delivery_moment(day, m.prompt_time, m.quiet_start, m.quiet_end, m.timezone)
         if not (moment <= now < moment + grace):
             continue
         kind = member_kind(m, day)
@@ -186,6 +204,14 @@ def due_messages(
     """Everything due at ``now`` (aware), members first, then cohort digests."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    out = [d for m in members if (d := due_for_member(m, now, grace)) is not None]
+    todays: dict[str, date] = {}  # one conversion per zone, not per member
+    out = []
+    for m in members:
+        today = todays.get(m.timezone)
+        if today is None:
+            today = todays[m.timezone] = now.astimezone(_zone(m.timezone)).date()
+        due = due_for_member(m, now, grace, today)
+        if due is not None:
+            out.append(due)
     out.extend(d for c in cohorts if (d := due_for_cohort(c, now, grace)) is not None)
     return out

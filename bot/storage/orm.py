@@ -254,6 +254,7 @@ class OutboxRow(Base):
             "status in ('pending', 'sending', 'sent', 'failed', 'skipped')", name="status"
         ),
         Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_due_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

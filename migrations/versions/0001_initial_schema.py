@@ -167,6 +167,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_member_id'), ['member_id'], unique=False)
         batch_op.create_index('ix_outbox_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_outbox_due_at', ['due_at'], unique=False)
 
     op.create_table('plan_weeks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -212,6 +213,7 @@ def downgrade() -> None:
     op.drop_table('sprints')
     op.drop_table('plan_weeks')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_due_at')
         batch_op.drop_index('ix_outbox_status_due')
         batch_op.drop_index(batch_op.f('ix_outbox_member_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_cohort_id'))

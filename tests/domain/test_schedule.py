@@ -189,7 +189,9 @@ def test_every_minute_of_two_days_around_a_dst_change_yields_each_prompt_once(
         local(day, 12, 0, tz).utcoffset() != local(day - timedelta(days=1), 12, 0, tz).utcoffset()
     )
     eve = day - timedelta(days=1)
-    m = member(timezone=tz, prompt_time=prompt, study_days=EVERY_DAY, last_checkin=eve)
+    # Checked in two days before: no inactivity note, and no check-in yet on either day.
+    m = member(timezone=tz, prompt_time=prompt, study_days=EVERY_DAY,
+               last_checkin=eve - timedelta(days=1))
     start = datetime.combine(eve, time(0, 0), z).astimezone(UTC)
     seen: dict[str, set[tuple[str, date, datetime, datetime]]] = defaultdict(set)
     for minute in range(48 * 60):
@@ -203,6 +205,26 @@ def test_every_minute_of_two_days_around_a_dst_change_yields_each_prompt_once(
             (CHECKIN_PROMPT, day, on_the_day, on_the_day + DEFAULT_GRACE)
         },
     }
+
+
+def test_a_member_who_already_checked_in_today_gets_no_prompt_but_still_the_kickoff() -> None:
+    tue = member(last_checkin=TUE)
+    assert due(local(TUE, 9, 0, NY).astimezone(UTC), tue) == []
+    monday = member(last_checkin=MON)
+    assert [d.kind for d in due(local(MON, 9, 0, NY).astimezone(UTC), monday)] == [
+        SPRINT_KICKOFF]
+
+
+def test_inactivity_notes_come_twice_then_stop() -> None:
+    m = member(last_checkin=date(2026, 1, 2))  # a Friday; then silence
+    kinds = {}
+    for n in range(15):
+        day = date(2026, 1, 5) + timedelta(days=n)
+        found = due(local(day, 9, 0, NY).astimezone(UTC), m)
+        kinds[day] = found[0].kind if found else None
+    notes = [d for d, k in kinds.items() if k == "inactivity"]
+    # 3 and 6 missed study days: Thu 8 Jan and Tue 13 Jan; never again after that.
+    assert notes == [date(2026, 1, 8), date(2026, 1, 13)]
 
 
 def test_a_prompt_in_the_skipped_hour_fires_once_at_half_past_three_local() -> None:
@@ -252,8 +274,10 @@ def test_every_minute_of_two_days_yields_each_members_messages_once() -> None:
     keys: dict[str, set[datetime]] = defaultdict(set)
     now = start
     while now < end:
-        # Everyone checks in daily, so nobody trips the inactivity note.
-        for d in due_messages(now, [replace(m, last_checkin=now.date()) for m in members]):
+        # Everyone checked in two days ago: no inactivity note, and no check-in yet on the
+        # days being prompted (a member who already checked in gets no prompt).
+        recent = now.date() - timedelta(days=2)
+        for d in due_messages(now, [replace(m, last_checkin=recent) for m in members]):
             keys[d.key].add(d.due_at)
         now += timedelta(minutes=1)
     # Each member's 09:00 whose grace window overlaps 16:00 Mon to 16:00 Wed UTC:
