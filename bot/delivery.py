@@ -108,7 +108,9 @@ class RateLimiter:
 
 @dataclass
 class RetryPolicy:
-    max_attempts: int = 6
+    # Twelve attempts with capped doubling span about an hour (5 s .. 15 min): a platform
+    # outage of several minutes delays messages; only a far longer one fails them.
+    max_attempts: int = 12
     base: float = 5.0  # seconds
     cap: float = 15 * 60.0
     jitter: Callable[[], float] = field(default=random.random)

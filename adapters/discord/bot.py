@@ -42,6 +42,7 @@ from bot.domain.errors import UsageError, UserError
 from bot.grammar import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
 from bot.handlers import Actor, Core
 from bot.messages import Message, Reply
+from bot.storage.db import DB_BUSY, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ UNKNOWN_BUTTON = (
 )
 UNKNOWN_FORM = (
     "I don't recognise that form, so nothing was saved. Open it again with `/checkin`."
+)
+FOREIGN_CONTEXT = (
+    "That button or form belongs to a cohort on another server, so nothing was changed."
 )
 OUTDATED_COMMAND = (
     "That command doesn't match what I know — Discord may still be updating my commands. "
@@ -200,6 +204,10 @@ class CohortBot(commands.Bot):
         """
         if context is not None:
             guild_id, channel_id = context.guild_id, context.channel_id
+            if interaction.guild_id is not None and str(interaction.guild_id) != guild_id:
+                # Discord vouches for where the click happened; an id naming another
+                # server's cohort is forged or misrouted, and must not act over there.
+                raise UsageError(FOREIGN_CONTEXT)
         elif interaction.guild_id is None:
             raise UsageError(NOT_IN_GUILD)
         else:
@@ -281,7 +289,12 @@ class CohortBot(commands.Bot):
             except UserError as exc:
                 await self.answer_error(interaction, str(exc))
                 return
-            except Exception:  # the unit of work rolled back
+            except Exception as exc:  # the unit of work rolled back
+                if is_unavailable(exc):
+                    log.warning("interaction %s (%s): database unavailable (%s)",
+                                interaction.id, _describe(interaction), type(exc).__name__)
+                    await self.answer_error(interaction, DB_BUSY)
+                    return
                 log.exception("core failed on interaction %s (%s)",
                               interaction.id, _describe(interaction))
                 await self.answer_error(interaction, SORRY)

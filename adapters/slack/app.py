@@ -37,6 +37,7 @@ from bot.domain.errors import UserError
 from bot.grammar import parse_command
 from bot.handlers import Actor, Core
 from bot.messages import Attachment, Message, Reply, safe_text
+from bot.storage.db import DB_BUSY, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +261,15 @@ class SlackAdapter:
             return self.run_core(cmd, actor) if queue else self.core.handle(cmd, actor)
         except UserError as exc:
             answer(**ephemeral(error_message(exc)))
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                # Rolled back, nothing written: a person can simply try again.
+                log.warning(
+                    "slack %s: database unavailable (%s) in team %s channel %s",
+                    type(cmd).__name__, type(exc).__name__, actor.workspace_id, actor.channel_id,
+                )
+                answer(**ephemeral(Message(DB_BUSY)))
+                return None
             log.exception(
                 "slack %s failed in team %s channel %s",
                 type(cmd).__name__,
@@ -418,7 +427,12 @@ class SlackAdapter:
             block = "day" if has_day and about_day else top
             ack(response_action="errors", errors={block: safe_text(exc.message, 150)})
             return
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                log.warning("slack %s form: database unavailable (%s) in team %s",
+                            type(cmd).__name__, type(exc).__name__, team)
+                ack(response_action="errors", errors={top: DB_BUSY})
+                return
             log.exception("slack %s form failed in team %s", type(cmd).__name__, team)
             ack(response_action="errors", errors={top: POLITE})
             return

@@ -11,15 +11,29 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
+DB_BUSY = "The bot's database is busy — please try again in a minute."
+
+
 class DatabaseUnavailable(Exception):
     """The database URL is malformed or the server cannot be reached."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for "the database is not there right now" (refused, dropped, locked, restarting).
+
+    Such a failure rolled the unit of work back, so nothing was written and the person
+    can simply try again; any other database error is a bug and is reported as one.
+    """
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def normalize_url(url: str) -> str:
@@ -41,6 +55,9 @@ def safe_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
+    # A failed statement must never echo its parameters (check-in text, names) into an
+    # exception message, a log line or an error report.
+    kwargs.setdefault("hide_parameters", True)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
