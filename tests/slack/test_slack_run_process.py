@@ -1,0 +1,72 @@
+"""`cohortbot run slack --http` as a real process: it serves commands and its scheduler prompts.
+
+The whole product path: a subprocess started from the CLI, signed requests over
+loopback, the embedded scheduler ticking on the real clock, and the prompt
+arriving at the fake Slack Web API as a direct message.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from slack_fake_api import FakeSlackAPI
+from slack_harness import SECRET, SlackDriver
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"cohortbot exited early: {proc.communicate()[1]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("cohortbot did not start listening")
+
+
+def test_run_slack_http_serves_commands_and_its_scheduler_sends_the_prompt(
+        tmp_path: Path, fake_slack: FakeSlackAPI) -> None:
+    fake_slack.user("U1", tz="UTC", name="Ada")
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+           "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": fake_slack.url, "PORT": str(port), "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "slack", "--http", "--tick-seconds", "0.5",
+         "--delivery-seconds", "0.2"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_listening(port, proc)
+        slack = SlackDriver("127.0.0.1", port, fake_slack.root)
+        assert slack.command("/cohort", "start Run test", user="U1").status == 200
+        # Prompts at this very minute, every day, so the scheduler has something due now.
+        moment = datetime.now(UTC) - timedelta(minutes=1)
+        for text in ("settings study-days every day", f"settings prompt-time {moment:%H:%M}",
+                     "join software_engineer part-time"):
+            assert slack.command("/cohort", text, user="U1").status == 200
+        posted = fake_slack.wait_for("chat.postMessage", timeout=20)
+        assert any("Check" in str(call.body) or "sprint" in str(call.body).lower()
+                   for call in posted), posted
+        assert fake_slack.calls_to("conversations.open"), "prompts go by DM by default"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
