@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bot.bootstrap import App, bootstrap
@@ -155,6 +155,15 @@ class World:
     def say(self, name: str, line: str) -> Reply:
         """Run a typed command; user errors propagate so tests can assert on them."""
         return self.app.core.handle(parse(line), self.actor(name))
+
+    def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every row of every table in key order: "nothing changed" is two equal snapshots."""
+        with self.app.uow() as s:
+            return {
+                t.name: [tuple(r) for r in s.execute(
+                    select(t).order_by(*t.primary_key.columns)).all()]
+                for t in Base.metadata.sorted_tables
+            }
 
     def fails(self, name: str, line: str) -> UserError:
         with pytest.raises(UserError) as info:
