@@ -41,6 +41,7 @@ class FakeSlackAPI:
         self.users: dict[str, dict[str, Any]] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, newest first
+        self.socket_url: str | None = None  # what apps.connections.open hands out
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
@@ -145,6 +146,8 @@ class FakeSlackAPI:
         if method == "auth.test":
             return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
                     "user": "cohortbot", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
+        if method == "apps.connections.open" and self.socket_url:
+            return {"ok": True, "url": self.socket_url}
         if method == "users.info":
             user_id = str(body.get("user"))
             if user_id not in self.users:
