@@ -123,7 +123,12 @@ _HELP_TOPICS: dict[str, str] = {
     "progress": "Your streak, this week's hours against your budget, your plan and milestones.",
     "cohort": "Settings you can change with /cohort me <key> <value>: "
     + ", ".join(MY_SETTING_KEYS)
-    + ".\nTake a break with /cohort me away <N days | until YYYY-MM-DD | off>.",
+    + ".\nTake a break with /cohort me away <N days | until YYYY-MM-DD | off>."
+    "\nReminders come by direct message unless you choose `delivery channel`; turn one "
+    "kind off with /cohort me reminders <kind> off "
+    "(sprint-kickoff, weekly-review, midweek-reminder, checkin-prompt, inactivity, "
+    "mix-drift) or all of them with /cohort me reminders off."
+    "\nLeaderboards are opt-in: /cohort me leaderboard on.",
     "help": "Ask about one command, e.g. /help hours.",
 }
 

@@ -36,6 +36,7 @@ from bot.domain.calendar import (
 from bot.domain.errors import NotAllowed, NotFound, UsageError
 from bot.domain.progress import reached
 from bot.domain.schedule import MEMBER_KINDS
+from bot.domain.streaks import Streak
 from bot.grammar import USAGE, help_text
 from bot.messages import (
     Button,
@@ -43,6 +44,7 @@ from bot.messages import (
     Field,
     Message,
     Reply,
+    Update,
     bar,
     hours_text,
     safe_text,
@@ -69,6 +71,11 @@ log = logging.getLogger(__name__)
 MAX_DAYS_BACK = 3
 MAX_SPRINT_GOALS = 10
 UNDO_WINDOW = timedelta(hours=24)
+# The balance (mix-drift) tip is not a scheduled message of its own: it rides on the
+# mid-week reminder. Members still turn it off by name, like every scheduled kind.
+MIX_DRIFT = "mix_drift"
+REMINDER_KINDS = (*MEMBER_KINDS, MIX_DRIFT)
+FREEZE_NEWS_DAYS = 7  # /progress tells of a freeze used this many days back, at most
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,11 @@ def profile_zone(actor: Actor, default: str) -> str:
         except UsageError:
             log.info("ignoring unknown profile time zone %r", actor.timezone[:64])
     return default
+
+
+def checkin_ref(checkin_id: int) -> str:
+    """The identity of a check-in's public card, reported back by adapters (``record_post``)."""
+    return f"checkin:{checkin_id}"
 
 
 NO_COHORT = (
@@ -416,26 +428,29 @@ class Core:
     def _checkin(self, session: Session, cmd: c.CheckIn, actor: Actor, now: datetime) -> Reply:
         member, note = self._member_or_join(session, actor, now)
         day = self._day(member, cmd.when, now)
-        if self._checkin_on(session, member, day) is not None:
+        # One read of the member's dates and away days serves the duplicate check, the
+        # streak before and after, the freezes and the milestones: nothing is asked twice.
+        dates = stats.checkin_dates(session, member.id)
+        if day in dates:
             raise UsageError(
                 f"You've already checked in for {self._day_name(member, day, now)}. "
                 "To change it: `/checkin edit <text>`.",
                 USAGE["checkin"],
             )
-        before = stats.member_streak(session, member, now)
-        session.add(
-            CheckInRow(
-                member_id=member.id,
-                local_date=day,
-                did=cmd.did,
-                next=cmd.next,
-                blockers=cmd.blockers,
-                mood=cmd.mood,
-                public=member.checkins_public,
-                created_at=now,
-                updated_at=now,
-            )
+        away = stats.away_days(session, member)
+        before = stats.streak_of(member, now, dates, away)
+        row = CheckInRow(
+            member_id=member.id,
+            local_date=day,
+            did=cmd.did,
+            next=cmd.next,
+            blockers=cmd.blockers,
+            mood=cmd.mood,
+            public=member.checkins_public,
+            created_at=now,
+            updated_at=now,
         )
+        session.add(row)
         if member.last_checkin_on is None or day > member.last_checkin_on:
             member.last_checkin_on = day
         for category, minutes in cmd.hours.items():
@@ -450,37 +465,50 @@ class Core:
                 )
             )
         session.flush()
-        streak = stats.member_streak(session, member, now)
+        previous = max((d for d in dates if d < day), default=None)
+        dates.add(day)
+        streak = stats.streak_of(member, now, dates, away)
+        plan = stats.plan_weeks(session, member.id)
         lines = [
             f"Checked in for {self._day_name(member, day, now)}. Streak: "
             f"{streak.current} day{'s' if streak.current != 1 else ''}."
         ]
         if day != stats.today_for(member, now) and streak.current > before.current:
             lines.append("That late entry repaired your streak.")
-        if streak.frozen_days and streak.frozen_days != before.frozen_days:
-            lines.append(
-                f"A streak freeze covered {streak.frozen_days[-1]:%a %d %b} — "
-                f"your {streak.current}-day streak is safe."
-            )
+        # Freezes used since the previous check-in are told once, by the next one.
+        used = stats.freezes_used(member, now, dates, away, streak, after=previous, before=day)
+        if used:
+            lines.append(self._freeze_line(used))
         if cmd.hours:
             lines.append(
                 "Logged "
                 + ", ".join(f"{hours_text(m)} {cat}" for cat, m in cmd.hours.items())
                 + "."
             )
-        lines.append(self._plan_line(session, member, now))
+        lines.append(self._plan_line(session, member, now, plan))
         if note:
             lines.insert(0, note)
         public: list[Message] = []
         if member.checkins_public:
             public.append(
-                self._checkin_card(member, cmd.did, cmd.next, cmd.blockers, cmd.mood, day, now)
+                self._checkin_card(
+                    member, cmd.did, cmd.next, cmd.blockers, cmd.mood, day, now,
+                    ref=checkin_ref(row.id),
+                )
             )
-        celebrations = self._award(session, member, now)
+        celebrations = self._award(session, member, now, streak=streak, plan=plan)
         lines.extend(m.text for m in celebrations)
         if member.checkins_public:
             public.extend(celebrations)
         return Reply(Message("\n".join(lines), title="Check-in saved"), public=tuple(public))
+
+    @staticmethod
+    def _freeze_line(used: list[stats.FreezeUse]) -> str:
+        """Say "A freeze kept your 12-day streak (Fri 4 Dec)." — kindly, never as a debt."""
+        days = ", ".join(f"{u.day:%a} {u.day.day} {u.day:%b}" for u in used)
+        who = "A freeze" if len(used) == 1 else f"{len(used)} freezes"
+        kept = used[-1].kept
+        return f"{who} kept your {kept}-day streak ({days})."
 
     def _edit_checkin(
         self, session: Session, cmd: c.EditCheckIn, actor: Actor, now: datetime
@@ -495,23 +523,52 @@ class Core:
                 USAGE["checkin"],
             )
         row.did = cmd.did
+        # An emptied field in the prefilled form clears it: stored as None, never "".
         if cmd.next is not None:
-            row.next = cmd.next
+            row.next = cmd.next.strip() or None
         if cmd.blockers is not None:
-            row.blockers = cmd.blockers
+            row.blockers = cmd.blockers.strip() or None
         if cmd.mood is not None:
             row.mood = cmd.mood
         row.updated_at = now
-        public = ()
+        public: tuple[Message, ...] = ()
+        updates: tuple[Update, ...] = ()
         if row.public:
-            public = (
-                self._checkin_card(
-                    member, row.did, row.next, row.blockers, row.mood, day, now, edited=True
-                ),
-            )
+            ref = checkin_ref(row.id)
+            if row.posted_channel and row.posted_message_id:
+                # Updated in place; both platforms mark an edited message themselves.
+                card = self._checkin_card(
+                    member, row.did, row.next, row.blockers, row.mood, day, now, ref=ref
+                )
+                updates = (Update(row.posted_channel, row.posted_message_id, card),)
+            else:  # where the card landed is unknown: post the new text, marked as an edit
+                card = self._checkin_card(
+                    member, row.did, row.next, row.blockers, row.mood, day, now,
+                    edited=True, ref=ref,
+                )
+                public = (card,)
         return Reply(
-            Message(f"Updated your check-in for {self._day_name(member, day, now)}."), public=public
+            Message(f"Updated your check-in for {self._day_name(member, day, now)}."),
+            public=public,
+            updates=updates,
         )
+
+    def record_post(self, ref: str, channel_id: str, message_id: str) -> bool:
+        """An adapter reports where a public card with ``ref`` landed; an edit updates it there.
+
+        Returns False for a ref the core does not know (or a check-in deleted since).
+        """
+        kind, _, ident = ref.partition(":")
+        if kind != "checkin" or not ident.isdigit() or not channel_id or not message_id:
+            log.warning("record_post: unknown ref %r", ref[:40])
+            return False
+        with self.uow() as session:
+            row = session.get(CheckInRow, int(ident))
+            if row is None:
+                return False
+            row.posted_channel = channel_id[:64]
+            row.posted_message_id = message_id[:64]
+            return True
 
     def _checkin_card(
         self,
@@ -523,6 +580,7 @@ class Core:
         day: date,
         now: datetime,
         edited: bool = False,
+        ref: str | None = None,
     ) -> Message:
         fields = [Field("Did", safe_text(did, 1000))]
         if nxt:
@@ -536,6 +594,7 @@ class Core:
             f"{safe_text(member.display_name, 80)} checked in{when}"
             + (" (edited)" if edited else ""),
             fields=tuple(fields),
+            ref=ref,
         )
 
     def _day_name(self, member: Member, day: date, now: datetime) -> str:
@@ -598,12 +657,20 @@ class Core:
             return row.goal
         return self.content.plan.weeks[week - 1].default_goal
 
-    def _plan_line(self, session: Session, member: Member, now: datetime) -> str:
+    def _plan_line(
+        self,
+        session: Session,
+        member: Member,
+        now: datetime,
+        plan: dict[int, PlanWeek] | None = None,
+    ) -> str:
         day = plan_day(member.plan_start, stats.today_for(member, now))
         if day > PLAN_DAYS:
             return "Your 30-day plan is behind you — keep the sprints going."
         week = plan_week(day)
-        goal = self._plan_goal(stats.plan_weeks(session, member.id).get(week), week)
+        if plan is None:
+            plan = stats.plan_weeks(session, member.id)
+        goal = self._plan_goal(plan.get(week), week)
         return f"Day {day} of {PLAN_DAYS} — this week: {safe_text(goal, 300)}."
 
     def _show_plan(self, session: Session, cmd: c.ShowPlan, actor: Actor, now: datetime) -> Reply:
@@ -652,7 +719,8 @@ class Core:
         self, session: Session, cmd: c.MarkPlanDone, actor: Actor, now: datetime
     ) -> Reply:
         member = self._member(session, actor)
-        row = stats.plan_weeks(session, member.id)[cmd.week]
+        plan = stats.plan_weeks(session, member.id)
+        row = plan[cmd.week]
         if cmd.done:
             if row.done_at is not None:
                 return Reply(Message(f"Week {cmd.week} was already done. 🎉"))
@@ -661,7 +729,7 @@ class Core:
             row.done_at = None
             return Reply(Message(f"Week {cmd.week} is open again."))
         session.flush()
-        celebrations = self._award(session, member, now)
+        celebrations = self._award(session, member, now, plan=plan)
         text = "\n".join(
             [
                 f"Week {cmd.week} done: {safe_text(self._plan_goal(row, cmd.week), 300)}",
@@ -774,8 +842,15 @@ class Core:
         return Reply(self.progress_card(session, member, now))
 
     def progress_card(self, session: Session, member: Member, now: datetime) -> Message:
-        streak = stats.member_streak(session, member, now)
         today = stats.today_for(member, now)
+        dates = stats.checkin_dates(session, member.id)
+        away = stats.away_days(session, member)
+        streak = stats.streak_of(member, now, dates, away)
+        # A freeze used in the last week, on this run, is worth telling: it is why the
+        # streak is still there.
+        used = stats.freezes_used(
+            member, now, dates, away, streak, after=today - timedelta(days=FREEZE_NEWS_DAYS + 1)
+        )
         week = stats.week_minutes(session, member, today)
         targets = stats.budget_targets(self.content, member.budget)
         awarded = set(
@@ -810,6 +885,8 @@ class Core:
             None,
         )
         blocks = [self._plan_line(session, member, now)]
+        if used:
+            blocks.append(self._freeze_line(used))
         if upcoming is not None:
             if upcoming.kind == "streak":
                 gap = f"{(upcoming.threshold or 0) - streak.current} more study day(s)"
@@ -824,9 +901,22 @@ class Core:
             blocks=tuple(blocks),
         )
 
-    def _award(self, session: Session, member: Member, now: datetime) -> list[Message]:
-        """Award every newly reached milestone once; return the celebrations."""
-        got = stats.achievements(session, member, now, self.content)
+    def _award(
+        self,
+        session: Session,
+        member: Member,
+        now: datetime,
+        *,
+        streak: Streak | None = None,
+        plan: dict[int, PlanWeek] | None = None,
+    ) -> list[Message]:
+        """Award every newly reached milestone once; return the celebrations.
+
+        ``streak`` and ``plan``, when the caller has them, save reading them again.
+        """
+        if plan is None:
+            plan = stats.plan_weeks(session, member.id)
+        got = stats.achievements(session, member, now, self.content, streak=streak, plan=plan)
         have = set(
             session.scalars(
                 select(MilestoneAward.milestone).where(MilestoneAward.member_id == member.id)
@@ -839,25 +929,36 @@ class Core:
             rule = next(m for m in self.content.milestones if m.id == mid)
             session.add(MilestoneAward(member_id=member.id, milestone=mid, awarded_at=now))
             values = self.values_for(
-                session, member, now, streak=got.streak, hours=round(got.total_minutes / 60, 1)
+                session,
+                member,
+                now,
+                plan=plan,
+                streak=got.streak,
+                hours=round(got.total_minutes / 60, 1),
             )
             out.append(Message(f"🏅 {rule.title}: {fill(rule.message, values)}"))
         return out
 
     def values_for(
-        self, session: Session, member: Member, now: datetime, **extra: Any
+        self,
+        session: Session,
+        member: Member,
+        now: datetime,
+        *,
+        plan: dict[int, PlanWeek] | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """Placeholder values for content texts about ``member``."""
         today = stats.today_for(member, now)
         day = plan_day(member.plan_start, today)
         week = plan_week(day)
+        if plan is None:
+            plan = stats.plan_weeks(session, member.id)
         values: dict[str, Any] = {
             "name": safe_text(member.display_name, 80),
             "day": min(max(day, 1), PLAN_DAYS),
             "week": week,
-            "week_goal": safe_text(
-                self._plan_goal(stats.plan_weeks(session, member.id).get(week), week), 300
-            ),
+            "week_goal": safe_text(self._plan_goal(plan.get(week), week), 300),
         }
         values.update(extra)
         return values
@@ -898,7 +999,7 @@ class Core:
                 "reminders",
                 ", ".join(
                     f"{k} {'off' if k in member.reminders_off.split(',') else 'on'}"
-                    for k in MEMBER_KINDS
+                    for k in REMINDER_KINDS
                 ),
             ),
             Field("away", ", ".join(f"{a.start_date}..{a.end_date}" for a in away) or "no"),
@@ -972,13 +1073,13 @@ class Core:
 
     def _set_reminders(self, member: Member, value: str) -> str:
         """``reminders off`` / ``reminders on`` / ``reminders <kind> on|off``."""
-        usage = "/cohort me reminders [" + "|".join(MEMBER_KINDS) + "] on|off"
+        usage = "/cohort me reminders [" + "|".join(REMINDER_KINDS) + "] on|off"
         parts = value.replace("-", "_").split()
         off = {k for k in member.reminders_off.split(",") if k}
         if len(parts) == 1:
             flag = self._on_off(parts[0], usage)
-            off = set() if flag else set(MEMBER_KINDS)
-        elif len(parts) == 2 and parts[0] in MEMBER_KINDS:
+            off = set() if flag else set(REMINDER_KINDS)
+        elif len(parts) == 2 and parts[0] in REMINDER_KINDS:
             if self._on_off(parts[1], usage):
                 off.discard(parts[0])
             else:

@@ -67,6 +67,9 @@ class Message:
     buttons: tuple[Button, ...] = ()
     image: Attachment | None = None
     files: tuple[Attachment, ...] = ()
+    # The identity of a public post (e.g. ``checkin:42``): an adapter that posts it reports
+    # where it landed with ``Core.record_post``, so a later edit can update it in place.
+    ref: str | None = None
 
     def plain(self) -> str:
         """The whole message as plain text: the console renders this, tests read it."""
@@ -114,12 +117,26 @@ class CheckInForm:
 
 
 @dataclass(frozen=True)
+class Update:
+    """Replace an earlier public post, where the adapter reported it landed, with ``message``.
+
+    When the platform says the post is gone (deleted), the adapter posts ``message`` fresh
+    and reports the new place (``message.ref``) instead.
+    """
+
+    channel_id: str
+    message_id: str
+    message: Message
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What a handler returns: a private answer, public posts, maybe a form to open."""
+    """What a handler returns: a private answer, public posts (new or updated), maybe a form."""
 
     message: Message
     public: tuple[Message, ...] = ()
     form: CheckInForm | None = None
+    updates: tuple[Update, ...] = ()
 
 
 def bar(value: float, target: float, width: int = 10) -> str:

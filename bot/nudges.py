@@ -15,7 +15,7 @@ from bot import stats
 from bot.content import Content
 from bot.domain import schedule
 from bot.domain.progress import choose, mix_drift
-from bot.handlers import Core
+from bot.handlers import MIX_DRIFT, Core
 from bot.messages import Button, Message
 from bot.storage.orm import Member
 from bot.text import fill
@@ -57,15 +57,17 @@ def member_message(
     streak = stats.member_streak(session, member, now)
     week = stats.week_minutes(session, member, today)
     targets = stats.budget_targets(core.content, member.budget)
+    plan = stats.plan_weeks(session, member.id)
     values = core.values_for(
         session,
         member,
         now,
+        plan=plan,
         streak=streak.current,
         hours=round(sum(week.values()) / 60, 1),
         target=round(sum(targets.values()) / 60, 1),
     )
-    blocks: list[str] = [core._plan_line(session, member, now)]
+    blocks: list[str] = [core._plan_line(session, member, now, plan)]
     nudge_id: str | None = None
     picked = pick_nudge(core.content, member, kind, seed=key)
     text = fill(picked[1], values) if picked else TITLES[kind]
@@ -79,10 +81,11 @@ def member_message(
                 f"{week[c] / 60:.1f}/{targets[c] / 60:g} h {c}" for c in targets if targets[c]
             )
         )
-        drift = mix_drift(week, targets)
+        # The balance tip rides on the mid-week reminder; it is its own kind to turn off.
+        drift = None if MIX_DRIFT in member.reminders_off.split(",") else mix_drift(week, targets)
         if drift is not None:
             tip = pick_nudge(
-                core.content, member, "mix_drift", seed=key + ":drift", category=drift.behind
+                core.content, member, MIX_DRIFT, seed=key + ":drift", category=drift.behind
             )
             if tip:
                 blocks.append(

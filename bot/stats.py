@@ -8,6 +8,8 @@ member's own time zone. Set-based versions for whole cohorts live in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -60,11 +62,15 @@ def week_minutes(session: Session, member: Member, today: date) -> dict[str, int
 
 
 def away_days(session: Session, member: Member) -> set[date]:
-    periods = session.execute(
-        select(AwayPeriod.start_date, AwayPeriod.end_date).where(AwayPeriod.member_id == member.id)
+    """The member's away days and the cohort's rest days, in one round trip."""
+    rows = session.execute(
+        select(AwayPeriod.start_date, AwayPeriod.end_date)
+        .where(AwayPeriod.member_id == member.id)
+        .union_all(
+            select(RestDay.day, RestDay.day).where(RestDay.cohort_id == member.cohort_id)
+        )
     ).all()
-    rest = session.scalars(select(RestDay.day).where(RestDay.cohort_id == member.cohort_id)).all()
-    return expand_periods((a, b) for a, b in periods) | set(rest)
+    return expand_periods((a, b) for a, b in rows)
 
 
 def checkin_dates(session: Session, member_id: int) -> set[date]:
@@ -73,14 +79,62 @@ def checkin_dates(session: Session, member_id: int) -> set[date]:
     )
 
 
-def member_streak(session: Session, member: Member, now: datetime) -> Streak:
+def streak_of(
+    member: Member, now: datetime, checkins: Collection[date], away: Collection[date]
+) -> Streak:
+    """The streak from dates already loaded: no query, so a handler can ask it twice."""
     return compute_streak(
-        checkin_dates(session, member.id),
+        checkins,
         study_days=study_days_of(member, member.cohort),
         today=today_for(member, now),
         since=member.joined_at.astimezone(zone(member.timezone)).date(),
-        away=away_days(session, member),
+        away=away,
     )
+
+
+def member_streak(session: Session, member: Member, now: datetime) -> Streak:
+    return streak_of(member, now, checkin_dates(session, member.id), away_days(session, member))
+
+
+@dataclass(frozen=True)
+class FreezeUse:
+    """A missed study day a freeze covered, and the streak it kept."""
+
+    day: date
+    kept: int
+
+
+def freezes_used(
+    member: Member,
+    now: datetime,
+    checkins: Collection[date],
+    away: Collection[date],
+    streak: Streak,
+    *,
+    after: date | None = None,
+    before: date | None = None,
+) -> list[FreezeUse]:
+    """Freezes of the current run used on days strictly between ``after`` and ``before``.
+
+    A frozen day belongs to the current run when nothing broke the streak since: then
+    the run is exactly the streak kept that day plus every check-in after it.
+    """
+    out: list[FreezeUse] = []
+    for day in streak.frozen_days:
+        if (after is not None and day <= after) or (before is not None and day >= before):
+            continue
+        # "today never breaks a streak": walking up to the frozen day gives what it kept.
+        kept = compute_streak(
+            [d for d in checkins if d <= day],
+            study_days=study_days_of(member, member.cohort),
+            today=day,
+            since=member.joined_at.astimezone(zone(member.timezone)).date(),
+            away=away,
+        ).current
+        later = sum(1 for d in checkins if day < d <= today_for(member, now))
+        if kept and kept + later == streak.current:
+            out.append(FreezeUse(day, kept))
+    return out
 
 
 def total_minutes(session: Session, member_id: int) -> int:
@@ -94,15 +148,28 @@ def total_minutes(session: Session, member_id: int) -> int:
     )
 
 
+def _minutes_by_day(session: Session, member_id: int) -> list[tuple[date, int]]:
+    return [
+        (day, int(minutes))
+        for day, minutes in session.execute(
+            select(HourLog.local_date, func.sum(HourLog.minutes))
+            .where(HourLog.member_id == member_id)
+            .group_by(HourLog.local_date)
+        )
+    ]
+
+
+def _weeks_met(by_day: list[tuple[date, int]], goal: int) -> int:
+    per_week: dict[str, int] = defaultdict(int)
+    for day, minutes in by_day:
+        per_week[iso_week(day)] += minutes
+    return sum(1 for total in per_week.values() if goal > 0 and total >= goal)
+
+
 def budget_weeks_met(session: Session, member: Member, content: Content) -> int:
     """ISO weeks in which the member logged at least the budget's weekly hours."""
     goal = sum(budget_targets(content, member.budget).values())
-    per_week: dict[str, int] = defaultdict(int)
-    for day, minutes in session.execute(
-        select(HourLog.local_date, HourLog.minutes).where(HourLog.member_id == member.id)
-    ):
-        per_week[iso_week(day)] += minutes
-    return sum(1 for total in per_week.values() if goal > 0 and total >= goal)
+    return _weeks_met(_minutes_by_day(session, member.id), goal)
 
 
 def plan_weeks(session: Session, member_id: int) -> dict[int, PlanWeek]:
@@ -110,14 +177,29 @@ def plan_weeks(session: Session, member_id: int) -> dict[int, PlanWeek]:
     return {r.week: r for r in rows}
 
 
-def achievements(session: Session, member: Member, now: datetime, content: Content) -> Achievements:
-    streak = member_streak(session, member, now)
-    done = frozenset(w for w, row in plan_weeks(session, member.id).items() if row.done_at)
+def achievements(
+    session: Session,
+    member: Member,
+    now: datetime,
+    content: Content,
+    *,
+    streak: Streak | None = None,
+    plan: dict[int, PlanWeek] | None = None,
+) -> Achievements:
+    """What the milestone rules need. Pass ``streak`` and ``plan`` when already loaded."""
+    if streak is None:
+        streak = member_streak(session, member, now)
+    if plan is None:
+        plan = plan_weeks(session, member.id)
+    done = frozenset(w for w, row in plan.items() if row.done_at)
+    # One query answers both the all-time total and the weeks that met the budget.
+    by_day = _minutes_by_day(session, member.id)
+    goal = sum(budget_targets(content, member.budget).values())
     return Achievements(
         checkins=streak.checkin_days,
         streak=streak.current,
-        total_minutes=total_minutes(session, member.id),
-        budget_weeks_met=budget_weeks_met(session, member, content),
+        total_minutes=sum(m for _, m in by_day),
+        budget_weeks_met=_weeks_met(by_day, goal),
         plan_weeks_done=done,
         portfolio_projects=0,
     )

@@ -86,7 +86,7 @@ def test_cohort_me_shows_every_setting(cohort) -> None:
         "checkins": "public",
         "leaderboard": "off",
         "reminders": "sprint_kickoff on, weekly_review on, midweek_reminder on, "
-        "checkin_prompt on, inactivity on",
+        "checkin_prompt on, inactivity on, mix_drift on",
         "away": "no",
     }
 
@@ -139,6 +139,7 @@ def test_reminders_turn_off_and_on_all_at_once_or_per_kind(cohort) -> None:
         "midweek_reminder",
         "checkin_prompt",
         "inactivity",
+        "mix_drift",
     }
     shown = {f.name: f.value for f in cohort.say("Ben", "/cohort me").message.fields}
     assert "checkin_prompt off" in shown["reminders"]

@@ -41,7 +41,7 @@ from bot.domain.amounts import DAY_USAGE, parse_amount, parse_category, parse_da
 from bot.domain.errors import UsageError, UserError
 from bot.grammar import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
 from bot.handlers import Actor, Core
-from bot.messages import Message, Reply
+from bot.messages import Message, Reply, Update
 from bot.storage.db import DB_BUSY, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ UNKNOWN_FORM = (
     "I don't recognise that form, so nothing was saved. Open it again with `/checkin`."
 )
 FOREIGN_CONTEXT = (
-    "That button or form belongs to a cohort on another server, so nothing was changed."
+    "There's no cohort here for that button or form: it belongs to another server, "
+    "so nothing was changed."
 )
 OUTDATED_COMMAND = (
     "That command doesn't match what I know — Discord may still be updating my commands. "
@@ -325,6 +326,8 @@ class CohortBot(commands.Bot):
         await self.answer(interaction, reply.message, context)
         for message in reply.public:
             await self.post_public(interaction, message, context)
+        for update in reply.updates:
+            await self.apply_update(interaction, update, context)
 
     async def answer(
         self, interaction: discord.Interaction[Any], message: Message, context: Context | None
@@ -357,8 +360,12 @@ class CohortBot(commands.Bot):
 
     async def post_public(
         self, interaction: discord.Interaction[Any], message: Message, context: Context
-    ) -> None:
-        """A public card (a check-in, a milestone) in the cohort channel, pinging nobody."""
+    ) -> discord.Message | None:
+        """A public card (a check-in, a milestone) in the cohort channel, pinging nobody.
+
+        A card with a ``ref`` is reported to the core with where it landed, so an edit can
+        update it in place.
+        """
         rendered = r.render(message, context=context)
         try:
             channel: Any
@@ -370,7 +377,7 @@ class CohortBot(commands.Bot):
                 channel = self.get_channel(int(context.channel_id)) or await self.fetch_channel(
                     int(context.channel_id)
                 )
-            await channel.send(**rendered.send_kwargs())
+            posted: discord.Message = await channel.send(**rendered.send_kwargs())
         except discord.HTTPException as exc:
             log.warning("could not post to channel %s: %s %s",
                         context.channel_id, exc.status, exc.code)
@@ -379,6 +386,39 @@ class CohortBot(commands.Bot):
                 "Saved — but I couldn't post it in the cohort channel. An admin may need to "
                 "give me Send Messages and Embed Links there.",
             )
+            return None
+        if message.ref:
+            await self._record_post(message.ref, posted)
+        return posted
+
+    async def apply_update(
+        self, interaction: discord.Interaction[Any], update: Update, context: Context
+    ) -> None:
+        """Edit an earlier card in place; if it was deleted (Unknown Message), post it anew."""
+        rendered = r.render(update.message, context=context)
+        kwargs = rendered.send_kwargs()
+        kwargs.pop("files", None)  # a card carries no files; an edit would keep the old ones
+        try:
+            channel = self.get_partial_messageable(int(update.channel_id))
+            await channel.get_partial_message(int(update.message_id)).edit(**kwargs)
+            return
+        except discord.NotFound:
+            log.info("card %s was deleted; posting the edit as a new card", update.message_id)
+        except (discord.HTTPException, ValueError) as exc:
+            log.warning("could not edit message %s: %s", update.message_id, exc)
+            await self.answer_error(
+                interaction, "Saved — but I couldn't update the card in the cohort channel."
+            )
+            return
+        await self.post_public(interaction, update.message, context)
+
+    async def _record_post(self, ref: str, posted: discord.Message) -> None:
+        try:
+            await asyncio.to_thread(
+                self.core.record_post, ref, str(posted.channel.id), str(posted.id)
+            )
+        except Exception:  # the card is out; a later edit will post anew instead
+            log.exception("recording where %s was posted failed", ref.partition(":")[0])
 
     # -- buttons ----------------------------------------------------------------------------
 

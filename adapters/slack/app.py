@@ -36,7 +36,7 @@ from bot.domain import commands as c
 from bot.domain.errors import UserError
 from bot.grammar import parse_command
 from bot.handlers import Actor, Core
-from bot.messages import Attachment, Message, Reply, safe_text
+from bot.messages import Attachment, Message, Reply, Update, safe_text
 from bot.storage.db import DB_BUSY, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ BUTTON_COMMANDS: dict[str, c.Command] = {
     "forget_me_confirm": c.ForgetMe(confirm=True),
 }
 FORM_BUTTONS = ("checkin_open", "hours_open")
+# chat.update errors that mean the card is no longer there to edit: post a new one.
+MESSAGE_GONE = ("message_not_found", "cant_update_message", "edit_window_closed")
 ACTION_PATTERN = re.compile(
     r"^(" + "|".join([*FORM_BUTTONS, *BUTTON_COMMANDS]) + r")(#[0-9]+)?$"
 )
@@ -480,33 +482,79 @@ class SlackAdapter:
         client: WebClient,
         respond: Respond | None,
     ) -> None:
-        """Public posts, then the App Home refresh. Failures are told, never raised."""
+        """Public posts and in-place updates, then the App Home refresh. Failures are told,
+        never raised."""
         for message in reply.public:
-            try:
-                client.chat_postMessage(
-                    channel=actor.channel_id,
-                    text=fallback_text(message),
-                    blocks=message_blocks(message, channel_id=actor.channel_id),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            except (SlackClientError, OSError) as exc:
-                reason = _reason(exc)
-                log.warning("public post failed in team %s: %s", actor.workspace_id, reason)
-                hint = (
-                    " Invite me to the channel with `/invite @cohortbot`."
-                    if reason in ("not_in_channel", "channel_not_found")
-                    else ""
-                )
-                self._respond(
-                    respond, client, actor,
-                    Message(f"Saved, but I couldn't post it in the channel ({reason}).{hint}"),
-                )
+            if not self._post(client, actor, message, respond):
                 break
+        for update in reply.updates:
+            self._update(client, actor, update, respond)
         if isinstance(cmd, HOME_CHANGES) and self.home_recently_open(
             actor.workspace_id, actor.user_id
         ):
             self.publish_home(client, actor.workspace_id, actor.user_id)
+
+    def _post(
+        self, client: WebClient, actor: Actor, message: Message, respond: Respond | None
+    ) -> bool:
+        """Post a public card in the cohort channel; report where it landed when it has a ref."""
+        try:
+            result = client.chat_postMessage(
+                channel=actor.channel_id,
+                text=fallback_text(message),
+                blocks=message_blocks(message, channel_id=actor.channel_id),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackClientError, OSError) as exc:
+            reason = _reason(exc)
+            log.warning("public post failed in team %s: %s", actor.workspace_id, reason)
+            hint = (
+                " Invite me to the channel with `/invite @cohortbot`."
+                if reason in ("not_in_channel", "channel_not_found")
+                else ""
+            )
+            self._respond(
+                respond, client, actor,
+                Message(f"Saved, but I couldn't post it in the channel ({reason}).{hint}"),
+            )
+            return False
+        if message.ref:
+            channel = str(result.get("channel") or actor.channel_id)
+            self._record_post(message.ref, channel, str(result.get("ts") or ""))
+        return True
+
+    def _update(
+        self, client: WebClient, actor: Actor, update: Update, respond: Respond | None
+    ) -> None:
+        """Edit a card in place (``chat.update``); when it was deleted, post it fresh."""
+        message = update.message
+        try:
+            client.chat_update(
+                channel=update.channel_id,
+                ts=update.message_id,
+                text=fallback_text(message),
+                blocks=message_blocks(message, channel_id=actor.channel_id),
+            )
+            return
+        except (SlackClientError, OSError) as exc:
+            reason = _reason(exc)
+            if reason not in MESSAGE_GONE:
+                log.warning("chat.update failed in team %s: %s", actor.workspace_id, reason)
+                self._respond(
+                    respond, client, actor,
+                    Message(f"Saved, but I couldn't update the post in the channel ({reason})."),
+                )
+                return
+        # Someone deleted the original: the new text goes out as a new card.
+        self._post(client, actor, message, respond)
+
+    def _record_post(self, ref: str, channel_id: str, ts: str) -> None:
+        try:
+            with self._writes:
+                self.core.record_post(ref, channel_id, ts)
+        except Exception:  # the post is out; only a later edit will post anew instead
+            log.exception("recording where %s was posted failed", ref.partition(":")[0])
 
     def _respond(
         self,

@@ -213,8 +213,10 @@ def read_checkin(view: dict[str, Any]) -> tuple[c.Command | None, dict[str, str]
         return None, errors
     if edit:
         return (
+            # The edit form is prefilled: a field left empty was cleared on purpose.
             c.EditCheckIn(
-                did=did, next=values.get("next"), blockers=values.get("blockers"), mood=mood
+                did=did, next=values.get("next", ""), blockers=values.get("blockers", ""),
+                mood=mood,
             ),
             {},
         )

@@ -90,6 +90,8 @@ class FakeDiscord:
         self.identify: dict[str, Any] | None = None
         self.identified = asyncio.Event()
         self.deleted_channels: set[str] = set()
+        self.deleted_messages: set[str] = set()  # message ids a "moderator" deleted
+        self.posted: dict[str, dict[str, Any]] = {}  # message id -> its latest body
         self.closed_dms: set[str] = set()  # user ids whose DMs refuse the bot
         self.users: dict[str, dict[str, Any]] = {}
         self._failures: list[Failure] = []
@@ -111,6 +113,8 @@ class FakeDiscord:
             ("PATCH", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/[^/]+"),
              self._followup),
             ("POST", re.compile(r"/channels/(?P<cid>\d+)/messages"), self._channel_message),
+            ("PATCH", re.compile(r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)"),
+             self._edit_message),
             ("GET", re.compile(r"/channels/(?P<cid>\d+)"), self._get_channel),
             ("POST", re.compile(r"/users/@me/channels"), self._create_dm),
             ("GET", re.compile(r"/users/(?P<uid>\d+)"), self._get_user),
@@ -313,7 +317,20 @@ class FakeDiscord:
         if cid.startswith("9") and cid[1:] in self.closed_dms:
             return 403, {"message": "Cannot send messages to this user", "code": 50007}
         self.messages_posted += 1
-        return 200, self._message(cid, record.json)
+        message = self._message(cid, record.json)
+        self.posted[message["id"]] = message
+        return 200, message
+
+    def _edit_message(self, record: Recorded, cid: str, mid: str) -> tuple[int, Any]:
+        if cid in self.deleted_channels:
+            return 404, {"message": "Unknown Channel", "code": 10003}
+        old = self.posted.get(mid)
+        if old is None or mid in self.deleted_messages or old["channel_id"] != cid:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        message = {**self._message(cid, {**old, **(record.json or {})}), "id": mid,
+                   "edited_timestamp": "2026-11-30T10:05:00.000000+00:00"}
+        self.posted[mid] = message
+        return 200, message
 
     def _get_channel(self, record: Recorded, cid: str) -> tuple[int, Any]:
         for channel in GUILD["channels"]:

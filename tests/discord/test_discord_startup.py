@@ -76,7 +76,7 @@ def test_a_missing_token_is_one_clear_line(app: App):
 def test_the_readme_invite_asks_for_exactly_the_permissions_the_bot_uses():
     import discord
 
-    readme = (Path(__file__).parents[2] / "adapters" / "discord" / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()  # "Run on Discord"
     needed = discord.Permissions(view_channel=True, send_messages=True, embed_links=True,
                                  attach_files=True, use_application_commands=True)
     assert f"permissions={needed.value}" in readme

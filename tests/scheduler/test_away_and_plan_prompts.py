@@ -1,0 +1,133 @@
+"""Away across a month boundary, and prompts that know the member's plan, through the tick.
+
+The tick and the delivery loop run on a fake clock against a fake platform; members act
+through the same commands people type. Both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sched_fakes import FakePlatform
+from sched_world import actor, populate
+
+from bot.delivery import Delivery, RateLimiter
+from bot.domain import commands as c
+from bot.domain import schedule
+from bot.grammar import parse
+from bot.messages import Reply
+from bot.tick import enqueue_due
+
+ZONE = "Europe/Berlin"
+
+
+def run(app, start: datetime, end: datetime, step: timedelta = timedelta(minutes=30)):
+    platform = FakePlatform()
+    delivery = Delivery(
+        app.core, app.uow, platform, app.clock, worker="w1", limiter=RateLimiter(1e9, 1e9)
+    )
+    app.clock.set(start)
+    while app.clock.now() <= end:
+        with app.engine.begin() as conn:
+            enqueue_due(conn, app.clock.now())
+        delivery.drain()
+        app.clock.advance(step)
+    return platform
+
+
+def say(app, line: str, at: datetime | None = None) -> Reply:
+    if at is not None:
+        app.clock.set(at)
+    return app.core.handle(parse(line), actor("ana", ZONE))
+
+
+def noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 11, tzinfo=UTC)  # 12:00 in Berlin
+
+
+def member_sent(platform: FakePlatform) -> list[str]:
+    return [key for key, _, _ in platform.sent if key and not key.startswith("digest:")]
+
+
+def test_away_across_a_month_boundary_loses_no_streak_and_sends_no_prompts(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 15, 23, tzinfo=UTC))  # Mon 16 Nov
+    for first in (date(2026, 11, 16), date(2026, 11, 23)):
+        for n in range(5):  # Monday to Friday, two weeks: a 10-day streak, a freeze held
+            say(app, f"/checkin day {n}", at=noon(first + timedelta(days=n)))
+    before = say(app, "/progress", at=noon(date(2026, 11, 28))).message
+    assert dict((f.name, f.value) for f in before.fields)["Streak"] == (
+        "10 day(s) · longest 10 · 1 freeze(s) held"
+    )
+    reply = say(app, "/cohort me away until 2026-12-03")  # Sat 28 Nov to Thu 3 Dec
+    assert "away until Thu 03 Dec" in reply.message.text
+    # Six days, a month end and a Monday kickoff, a mid-week reminder, three missed study
+    # days that would otherwise bring an inactivity note: nothing for Ana.
+    quiet = run(app, datetime(2026, 11, 28, 6, tzinfo=UTC), datetime(2026, 12, 3, 22, tzinfo=UTC))
+    assert member_sent(quiet) == []
+    # Friday she is back: the day's message goes out, and it is not an inactivity note.
+    back = run(app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC))
+    assert [k.split(":")[0] for k in member_sent(back)] == [schedule.WEEKLY_REVIEW]
+    reply = say(app, "/checkin back from the break", at=noon(date(2026, 12, 4)))
+    assert "Streak: 11 days." in reply.message.text
+    assert "freeze" not in reply.message.text  # away days never spend a freeze
+    after = say(app, "/progress").message
+    assert dict((f.name, f.value) for f in after.fields)["Streak"] == (
+        "11 day(s) · longest 11 · 1 freeze(s) held"
+    )
+
+
+def test_the_weekly_review_asks_about_this_weeks_goal_in_the_members_words(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))  # Mon 30 Nov
+    say(app, "/plan set 1 finish fast.ai lessons 1 to 3", at=noon(date(2026, 11, 30)))
+    platform = run(app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC))
+    [(key, destination, message)] = platform.sent
+    assert key.startswith(schedule.WEEKLY_REVIEW) and destination.is_dm
+    assert message.title == "Weekly review"
+    assert "Day 5 of 30 — this week: finish fast.ai lessons 1 to 3." in message.blocks
+    done, not_yet = message.buttons[:2]
+    assert (done.label, done.action_id) == ("Done", "plan_week_done")
+    assert (not_yet.label, not_yet.action_id) == ("Not yet", "plan_week_not_yet")
+    # The buttons answer about that same goal.
+    later = say(app, "/plan", at=noon(date(2026, 12, 4)))
+    assert "finish fast.ai lessons 1 to 3" in later.message.fields[0].value
+    not_yet_reply = app.core.handle(c.ReviewPlanWeek(done=False), actor("ana", ZONE))
+    assert "Week 1: finish fast.ai lessons 1 to 3" in not_yet_reply.message.text
+    done_reply = app.core.handle(c.ReviewPlanWeek(done=True), actor("ana", ZONE))
+    assert done_reply.message.text.startswith("Week 1 done: finish fast.ai lessons 1 to 3")
+
+
+def test_every_prompt_names_the_plan_day_and_the_members_own_goal(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))
+    say(app, "/plan set 1 finish fast.ai lessons 1 to 3", at=noon(date(2026, 11, 30)))
+    say(app, "/plan set 2 build a churn model on my bank's public data")
+    platform = run(
+        app,
+        datetime(2026, 11, 30, 6, tzinfo=UTC),
+        datetime(2026, 12, 8, 10, tzinfo=UTC),
+        step=timedelta(hours=1),
+    )
+    sent = [(k, m) for k, _, m in platform.sent if k and not k.startswith("digest:")]
+    assert len(sent) >= 6
+    for key, message in sent:
+        stamp = key.rsplit(":", 1)[1]  # a date, or an ISO week for kickoffs and reviews
+        day = None if "-W" in stamp else date.fromisoformat(stamp)
+        line = message.blocks[0]
+        assert line.startswith("Day ") and " of 30 — this week: " in line, (key, line)
+        if day is not None:
+            assert line.startswith(f"Day {(day - date(2026, 11, 30)).days + 1} of 30"), key
+    week2 = [m for k, m in sent if k.endswith("2026-12-08") or k.endswith("2026-W50")]
+    assert week2 and all("build a churn model on my bank's public data" in m.blocks[0]
+                         for m in week2)
+
+
+def test_the_progress_card_and_app_home_show_the_plan_day_and_goal(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))
+    say(app, "/plan set 2 build a churn model", at=noon(date(2026, 12, 8)))  # day 9, week 2
+    progress = say(app, "/progress").message
+    assert progress.blocks[0] == "Day 9 of 30 — this week: build a churn model."
+    cards = app.core.home_cards("fake", "W1", "U-ana")
+    home_progress = next(card for card in cards if card.title == "Progress")
+    assert home_progress.blocks[0] == "Day 9 of 30 — this week: build a churn model."
+    plan = next(card for card in cards if card.title == "Your 30-day plan")
+    assert plan.text.startswith("Day 9 of 30")
+    assert plan.fields[1].value == "build a churn model"
