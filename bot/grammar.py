@@ -68,10 +68,12 @@ USAGE: dict[str, str] = {
     "hours": "/hours <amount> <category> [today|yesterday|2d|YYYY-MM-DD] [note]  "
     "e.g. /hours 1h30m building fixed tests",
     "hours undo": "/hours undo  takes back your last hours entry",
-    "plan": "/plan  |  /plan set <week 1-4> <goal>  |  /plan done <week>  |  /plan undo <week>",
+    "plan": "/plan  |  /plan set <week 1-4> <goal>  |  /plan done <week>  |  /plan undo <week>"
+    "  |  /plan project <1-3>",
     "plan set": "/plan set <week 1-4> <goal>  e.g. /plan set 1 finish fast.ai lesson 1-3",
     "plan done": "/plan done <week 1-4>  e.g. /plan done 1",
     "plan undo": "/plan undo <week 1-4>  marks a week not done again",
+    "plan project": "/plan project <1-3> [undo]  marks portfolio project 1, 2 or 3 shipped",
     "sprint": "/sprint  |  /sprint goal <text>  |  /sprint done <n>",
     "sprint goal": "/sprint goal <text>  e.g. /sprint goal write the README for project 1",
     "sprint done": "/sprint done <n>  e.g. /sprint done 2",
@@ -270,7 +272,17 @@ def _parse_plan(args: str) -> c.Command:
         week = _week(week_text, usage)
         _no_more(extra, f"plan {sub}")
         return c.MarkPlanDone(week=week, done=sub == "done")
-    raise _unknown_subcommand("plan", sub, ("set", "done", "undo"))
+    if sub == "project":
+        usage = USAGE["plan project"]
+        number_text, extra = _first_word(_drop_word(rest, "project"))
+        number = _whole_number(number_text)
+        if number is None or not 1 <= number <= 3:
+            raise UsageError("Which project? 1, 2 or 3.", usage=usage)
+        flag = extra.strip().lower()
+        if flag not in ("", "done", "undo"):
+            raise UsageError(f"{quote(flag)} is not done or undo.", usage=usage)
+        return c.MarkPortfolioProject(number=number, done=flag != "undo")
+    raise _unknown_subcommand("plan", sub, ("set", "done", "undo", "project"))
 
 
 def _parse_sprint(args: str) -> c.Command:

@@ -59,6 +59,7 @@ from bot.storage.orm import (
     MilestoneAward,
     OutboxRow,
     PlanWeek,
+    PortfolioProject,
     RestDay,
     Sprint,
     SprintGoal,
@@ -145,6 +146,7 @@ class Core:
             c.ForgetMe: self._forget_me,
             c.Snooze: self._snooze,
             c.ReviewPlanWeek: self._review_plan_week,
+            c.MarkPortfolioProject: self._mark_portfolio_project,
         }
 
     # -- entry point -------------------------------------------------------------------
@@ -695,6 +697,7 @@ class Core:
                 )
             )
         done = sum(1 for r in rows.values() if r.done_at)
+        shipped = stats.portfolio_done(session, member.id)
         head = (
             f"Day {min(day, PLAN_DAYS)} of {PLAN_DAYS} · {done}/4 weeks done"
             if day <= PLAN_DAYS
@@ -704,8 +707,35 @@ class Core:
             head,
             title="Your 30-day plan",
             fields=tuple(fields),
-            blocks=("Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>`",),
+            blocks=(
+                "Portfolio: " + "  ".join(
+                    f"{'✅' if p.number in shipped else '◻️'} {p.number}. {p.name}"
+                    for p in self.content.portfolio.projects),
+                "Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>` · "
+                "a project shipped: `/plan project <1-3>`",
+            ),
         )
+
+    def _mark_portfolio_project(
+        self, session: Session, cmd: c.MarkPortfolioProject, actor: Actor, now: datetime
+    ) -> Reply:
+        member = self._member(session, actor)
+        project = next(p for p in self.content.portfolio.projects if p.number == cmd.number)
+        row = session.scalar(select(PortfolioProject).where(
+            PortfolioProject.member_id == member.id, PortfolioProject.number == cmd.number))
+        if not cmd.done:
+            if row is not None:
+                session.delete(row)
+            return Reply(Message(f"Project {cmd.number} ({project.name}) is open again."))
+        if row is not None:
+            return Reply(Message(f"Project {cmd.number} ({project.name}) was already shipped. 🎉"))
+        session.add(PortfolioProject(member_id=member.id, number=cmd.number, done_at=now))
+        session.flush()
+        celebrations = self._award(session, member, now)
+        text = "\n".join([f"Project {cmd.number} shipped: {project.name}.",
+                          *(m.text for m in celebrations)])
+        public = tuple(celebrations) if member.checkins_public else ()
+        return Reply(Message(text, title="Portfolio"), public=public)
 
     def _set_plan_goal(
         self, session: Session, cmd: c.SetPlanGoal, actor: Actor, now: datetime
@@ -1243,7 +1273,10 @@ class Core:
         # Explicit deletes, so a database without cascades still forgets everything.
         sprint_ids = select(Sprint.id).where(Sprint.member_id == member.id)
         session.execute(delete(SprintGoal).where(SprintGoal.sprint_id.in_(sprint_ids)))
-        for table in (Sprint, CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, OutboxRow):
+        for table in (
+            Sprint, CheckInRow, HourLog, MilestoneAward, PlanWeek, PortfolioProject, AwayPeriod,
+            OutboxRow,
+        ):
             session.execute(delete(table).where(table.member_id == member.id))
         session.execute(delete(Member).where(Member.id == member.id))
         # An admin grant names the user too; forgetting them removes it (platform admins can

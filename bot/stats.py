@@ -26,6 +26,7 @@ from bot.storage.orm import (
     HourLog,
     Member,
     PlanWeek,
+    PortfolioProject,
     RestDay,
 )
 
@@ -177,6 +178,12 @@ def plan_weeks(session: Session, member_id: int) -> dict[int, PlanWeek]:
     return {r.week: r for r in rows}
 
 
+def portfolio_done(session: Session, member_id: int) -> set[int]:
+    """Numbers of the portfolio projects the member has marked shipped."""
+    return set(session.scalars(
+        select(PortfolioProject.number).where(PortfolioProject.member_id == member_id)))
+
+
 def achievements(
     session: Session,
     member: Member,
@@ -201,5 +208,5 @@ def achievements(
         total_minutes=sum(m for _, m in by_day),
         budget_weeks_met=_weeks_met(by_day, goal),
         plan_weeks_done=done,
-        portfolio_projects=0,
+        portfolio_projects=len(portfolio_done(session, member.id)),
     )

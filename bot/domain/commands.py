@@ -168,3 +168,11 @@ class ReviewPlanWeek(Command):
     """The weekly review's Done / Not yet buttons, about the current plan week."""
 
     done: bool
+
+
+@dataclass(frozen=True)
+class MarkPortfolioProject(Command):
+    """``/plan project <1-3>``: one of the three portfolio projects is shipped (or not)."""
+
+    number: int
+    done: bool = True

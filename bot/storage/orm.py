@@ -162,6 +162,21 @@ class PlanWeek(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class PortfolioProject(Base):
+    """One of the three portfolio projects (domain bridge, depth, production), when shipped."""
+
+    __tablename__ = "portfolio_projects"
+    __table_args__ = (
+        UniqueConstraint("member_id", "number"),
+        CheckConstraint("number between 1 and 3", name="number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Sprint(Base):
     __tablename__ = "sprints"
     __table_args__ = (UniqueConstraint("member_id", "iso_week"),)

@@ -35,6 +35,7 @@ from bot.storage.orm import (
     HourLog,
     Member,
     PlanWeek,
+    PortfolioProject,
     SprintGoal,
 )
 
@@ -171,10 +172,13 @@ def test_plan_shows_sets_and_finishes_weeks(app):
         await h.slash("plan", week=1, goal="finish fast.ai lessons 1-3")
         done = await h.slash("plan", week=1, done=True)
         answered_privately(done, "Week 1 done: finish fast.ai lessons 1-3")
+        shipped = await h.slash("plan", project=1)
+        answered_privately(shipped, "Project 1 shipped")
 
     run_with_bot(app, scenario)
     week1 = next(w for w in all_rows(app, PlanWeek) if w.week == 1)
     assert week1.goal == "finish fast.ai lessons 1-3" and week1.done_at is not None
+    assert [p.number for p in all_rows(app, PortfolioProject)] == [1]
 
 
 def test_sprint_shows_adds_and_ticks_off_goals(app):

@@ -31,9 +31,16 @@ def _goal(text: str, what: str, usage: str) -> str:
     return goal
 
 
-def plan_command(week: int | None, goal: str | None, done: bool | None) -> c.Command:
-    """``/plan`` shows; ``week`` + ``goal`` sets it; ``week`` + ``done`` marks it (or reopens)."""
-    usage = "/plan  |  /plan week:<1-4> goal:<text>  |  /plan week:<1-4> done:True"
+def plan_command(week: int | None, goal: str | None, done: bool | None,
+                 project: int | None = None) -> c.Command:
+    """``/plan`` shows; ``week`` + ``goal`` sets it; ``week`` + ``done`` marks it (or reopens);
+    ``project`` (+ ``done``) marks a portfolio project shipped (or open again)."""
+    usage = ("/plan  |  /plan week:<1-4> goal:<text>  |  /plan week:<1-4> done:True  |  "
+             "/plan project:<1-3>")
+    if project is not None:
+        if week is not None or goal is not None:
+            raise UsageError("A project or a week — one at a time.", usage)
+        return c.MarkPortfolioProject(number=project, done=done is not False)
     if week is None and goal is None and done is None:
         return c.ShowPlan()
     if week is None:
@@ -69,7 +76,8 @@ class Plans(commands.Cog):
     @app_commands.describe(
         week="The plan week to change",
         goal="Make the week's goal specific, e.g. finish fast.ai lessons 1-3",
-        done="True: mark the week done; False: open it again",
+        done="True: mark the week (or project) done; False: open it again",
+        project="A portfolio project you shipped: 1 domain bridge, 2 depth, 3 production",
     )
     @app_commands.choices(week=WEEK_CHOICES)
     async def plan(
@@ -78,8 +86,9 @@ class Plans(commands.Cog):
         week: int | None = None,
         goal: app_commands.Range[str, 1, 300] | None = None,
         done: bool | None = None,
+        project: app_commands.Range[int, 1, 3] | None = None,
     ) -> None:
-        await self.bot.run_command(interaction, lambda: plan_command(week, goal, done))
+        await self.bot.run_command(interaction, lambda: plan_command(week, goal, done, project))
 
     @app_commands.command(name="sprint", description="This week's sprint: goals and hours")
     @app_commands.guild_only()
