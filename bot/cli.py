@@ -1,4 +1,4 @@
-"""The ``cohortbot`` command line: demo, console, tick, report, db and content tools.
+"""The ``cohortbot`` command line: demo, console, tick, report, export, db and content tools.
 
 Every subcommand turns bad configuration into one clear line on stderr and a
 non-zero exit, never a traceback.
@@ -7,12 +7,13 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from bot import plugins
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import ContentError, default_content_dir, validate_content
+from bot.logs import configure as configure_logging
 from bot.storage.db import DatabaseUnavailable
 
 if TYPE_CHECKING:
@@ -187,34 +189,94 @@ def cmd_run(args: argparse.Namespace) -> int:
             runtime.shutdown()
 
 
+def _find_cohort(session, text: str):  # type: ignore[no-untyped-def]
+    """The cohort named (case-insensitively) or numbered ``text``, or a one-line error."""
+    from bot.storage.orm import Cohort
+
+    query = select(Cohort)
+    if text.isdigit():
+        query = query.where(Cohort.id == int(text))
+    else:
+        query = query.where(func.lower(Cohort.name) == text.lower())
+    found = session.scalars(query).all()
+    if not found:
+        names = ", ".join(sorted(c.name for c in session.scalars(select(Cohort)))) or "none yet"
+        raise ConfigError(f"no cohort named {text!r} (cohorts: {names})")
+    if len(found) > 1:
+        raise ConfigError(
+            f"{len(found)} cohorts are named {text!r}; use the id: "
+            + ", ".join(str(c.id) for c in found)
+        )
+    return found[0]
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from bot import reports
-    from bot.storage.orm import Cohort
 
     app = _app(_settings())
     now = app.clock.now()
     with app.uow() as session:
-        query = select(Cohort)
-        if args.cohort.isdigit():
-            query = query.where(Cohort.id == int(args.cohort))
-        else:
-            query = query.where(func.lower(Cohort.name) == args.cohort.lower())
-        found = session.scalars(query).all()
-        if not found:
-            names = ", ".join(sorted(c.name for c in session.scalars(select(Cohort)))) or "none yet"
-            raise ConfigError(f"no cohort named {args.cohort!r} (cohorts: {names})")
-        if len(found) > 1:
-            raise ConfigError(
-                f"{len(found)} cohorts are named {args.cohort!r}; use the id: "
-                + ", ".join(str(c.id) for c in found)
-            )
-        data = reports.cohort_summary(session, found[0], now, app.content, weeks_back=args.week)
+        cohort = _find_cohort(session, args.cohort)
+        data = reports.cohort_summary(session, cohort, now, app.content, weeks_back=args.week)
     message = reports.summary_message(data, chart=bool(data.lines))
     print(message.plain())
     if message.image is not None:
         path = Path(args.chart or message.image.filename)
         path.write_bytes(message.image.content)
         print(f"chart written to {path}")
+    return 0
+
+
+def _date(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{flag} {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Four CSV files of a cohort's data (columns: see ``bot.export``), streamed to disk."""
+    from bot import export
+
+    since, until = _date(args.since, "--from"), _date(args.until, "--to")
+    if since and until and since > until:
+        raise ConfigError(f"--from {since} is after --to {until}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file, not a folder")
+    app = _app(_settings())
+    with app.uow() as session:
+        cohort = _find_cohort(session, args.cohort)
+        try:
+            counts = export.write_cohort_csvs(session, cohort, out, since=since, until=until)
+        except OSError as exc:
+            raise ConfigError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    for name, n in counts.items():
+        print(f"{out / name}: {n} row{'s' if n != 1 else ''}")
+    return 0
+
+
+def cmd_export_member(args: argparse.Namespace) -> int:
+    """One member's own data as JSON, private check-in words included: it is theirs."""
+    from bot import export
+
+    app = _app(_settings())
+    with app.uow() as session:
+        cohort = _find_cohort(session, args.cohort)
+        data = export.member_data(session, cohort, args.user_id)
+        if data is None:
+            raise ConfigError(f"no member {args.user_id!r} in cohort {cohort.name!r}")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.out:
+        try:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        print(f"{args.out}: data of {args.user_id} in {cohort.name}")
+    else:
+        print(text)
     return 0
 
 
@@ -289,13 +351,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--week", type=int, default=0, help="weeks back (0 = this week)")
     r.add_argument("--chart", help="chart file (default: cohort-<week>.png)")
     r.set_defaults(func=cmd_report)
+
+    e = sub.add_parser("export", help="a cohort's data as four CSV files (see bot/export.py)")
+    e.add_argument("cohort", help="the cohort's name or id")
+    e.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first local date")
+    e.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help="last local date")
+    e.add_argument("--out", default=".", help="folder for the files (default: here)")
+    e.set_defaults(func=cmd_export)
+
+    em = sub.add_parser("export-member", help="one member's own data as JSON")
+    em.add_argument("cohort", help="the cohort's name or id")
+    em.add_argument("user_id", help="the member's platform user id")
+    em.add_argument("--out", help="JSON file (default: print)")
+    em.set_defaults(func=cmd_export_member)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(level)  # JSON lines, tokens and passwords masked
     try:
         return int(args.func(args))
     except (ConfigError, DatabaseUnavailable, plugins.AdapterMissing) as exc:

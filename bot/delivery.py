@@ -30,16 +30,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import nudges, reports
+from bot import digest, nudges
 from bot.clock import Clock
 from bot.domain import schedule
 from bot.domain.calendar import zone
 from bot.handlers import Core
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination, Platform
+from bot.storage.db import is_unavailable
 from bot.storage.orm import Cohort, Member, OutboxRow
 from bot.storage.uow import UnitOfWork
-from bot.text import fill
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,13 @@ class RetryPolicy:
         return max(backoff, retry_after or 0.0)
 
 
-def destination_for(cohort: Cohort, member: Member | None) -> Destination:
-    if member is not None and member.delivery == "dm":
+# Whatever a member chose, these never appear in the channel: nobody is shown publicly
+# as having gone quiet.
+PRIVATE_KINDS = frozenset({schedule.INACTIVITY})
+
+
+def destination_for(cohort: Cohort, member: Member | None, kind: str = "") -> Destination:
+    if member is not None and (member.delivery == "dm" or kind in PRIVATE_KINDS):
         return Destination(cohort.platform, cohort.workspace_id, cohort.channel_id, member.user_id)
     return Destination(cohort.platform, cohort.workspace_id, cohort.channel_id)
 
@@ -205,8 +210,23 @@ class Delivery:
         for row_id, abandoned in claimed:
             try:
                 self._deliver(row_id, abandoned, stats)
-            except Exception:  # a bug in one row must not stop the batch; the lease retries it
-                log.exception("delivering outbox row %s failed unexpectedly", row_id)
+            except Exception as exc:  # one row must not stop the batch; the lease retries it
+                if is_unavailable(exc):
+                    # The database went away: the rest of the batch would fail the same way.
+                    # Claimed rows wait for their lease; whoever reclaims them asks the
+                    # platform first (find_sent), so nothing is sent twice.
+                    log.warning(
+                        "delivery paused at outbox row %s: database unavailable (%s)",
+                        row_id,
+                        type(exc).__name__,
+                        extra={"outbox_id": row_id},
+                    )
+                    break
+                log.exception(
+                    "delivering outbox row %s failed unexpectedly",
+                    row_id,
+                    extra={"outbox_id": row_id},
+                )
         return stats
 
     def drain(self, max_batches: int = 1000) -> DeliveryStats:
@@ -243,7 +263,7 @@ class Delivery:
                         row.attempts -= 1  # not a real attempt
                         stats.deferred += 1
                     return
-            destination = destination_for(cohort, member)
+            destination = destination_for(cohort, member, row.kind)
             if abandoned:
                 found = self._find_sent(destination, row.key)
                 if found is not None:
@@ -331,22 +351,8 @@ class Delivery:
             )
             row.nudge_id = nudge_id
             return message
-        data = reports.cohort_summary(session, cohort, now, self.core.content)
-        summary = reports.summary_message(data, chart=False)
-        line = fill(
-            nudges.digest_line(self.core.content, row.key),
-            {
-                "count": sum(1 for ln in data.lines if ln.checkins),
-                "hours": round(sum(data.minutes.values()) / 60, 1),
-                "target": round(sum(data.targets.values()) / 60, 1),
-            },
-        )
-        return Message(
-            line or summary.text,
-            title="Weekly digest",
-            fields=summary.fields,
-            blocks=tuple(b for b in summary.blocks if not b.startswith("Might")),
-        )
+        # The only cohort-wide kind: the weekly digest, for the week its key names.
+        return digest.compose(session, cohort, now, self.core.content, key=row.key)
 
     def _record_failure(self, row_id: int, exc: DeliveryError, stats: DeliveryStats) -> None:
         now = self.clock.now()

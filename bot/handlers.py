@@ -92,6 +92,16 @@ class Actor:
     platform_admin: bool = False  # workspace admin / Manage Server
 
 
+def _refuse_nul(command: c.Command) -> None:
+    """No text field may hold NUL: PostgreSQL cannot store it, so refuse it on every path
+    (typed commands, Slack and Discord forms) with the same clear answer."""
+    for value in vars(command).values():
+        if isinstance(value, str) and "\x00" in value:
+            raise UsageError(
+                "That text contains a NUL character (\\0), which I can't store.", USAGE["help"]
+            )
+
+
 def profile_zone(actor: Actor, default: str) -> str:
     """The actor's platform-profile time zone when it is a real one, else ``default``."""
     if actor.timezone:
@@ -155,6 +165,7 @@ class Core:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise UsageError("I don't know that command.", USAGE.get("help", "/help"))
+        _refuse_nul(command)
         now = self.clock.now()
         with self.uow() as session:
             return handler(session, command, actor, now)

@@ -89,5 +89,6 @@ def configure(level: str | int = "INFO", stream: TextIO | None = None) -> loggin
     root.addHandler(handler)
     if isinstance(level, str):
         level = getattr(logging, level.upper(), logging.INFO)
+    handler.setLevel(level)
     root.setLevel(level)
     return handler

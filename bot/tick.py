@@ -135,10 +135,12 @@ _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS outbox_stage (key varchar(160), cohort_id integer, "
     "member_id integer, kind varchar(30), due_at timestamp, expires_at timestamp)"
 )
+# Rows get ids in due, cohort and member order, so delivery order is the same on every run.
 _FROM_STAGE = (
     "INSERT INTO outbox (key, cohort_id, member_id, kind, due_at, expires_at, status, attempts, "
     "created_at) SELECT key, cohort_id, member_id, kind, due_at, expires_at, 'pending', 0, {now} "
-    "FROM outbox_stage WHERE true ON CONFLICT (key) DO NOTHING"
+    "FROM outbox_stage WHERE true ORDER BY due_at, cohort_id, member_id "
+    "ON CONFLICT (key) DO NOTHING"
 )
 
 

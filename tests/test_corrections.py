@@ -158,4 +158,5 @@ def test_a_checkin_reads_the_dates_away_days_and_plan_once(world, clock) -> None
     assert reads("away_periods") == 1  # rest days ride along in the same statement
     assert reads("plan_weeks") == 1
     assert reads("hour_logs") == 1  # the all-time total and the budget weeks together
-    assert len(statements) <= 12, statements
+    assert reads("portfolio_projects") == 1
+    assert len(statements) <= 13, statements

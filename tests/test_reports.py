@@ -59,7 +59,10 @@ def test_a_cohort_of_one(world) -> None:
     assert s.targets == {"learning": 300, "building": 480, "networking": 120}
     assert s.milestones == 1  # first check-in
     assert (s.plan_done, s.plan_total) == (0, 4)
-    assert [(ln.name, ln.checkins, ln.expected, ln.streak) for ln in s.lines] == [("Ana", 1, 1, 1)]
+    # No streak: Ana has not opted in to the leaderboard, so the summary never shows one.
+    assert [(ln.name, ln.checkins, ln.expected, ln.streak) for ln in s.lines] == [
+        ("Ana", 1, 1, None)
+    ]
     message = reports.summary_message(s)
     fields = {f.name: f.value for f in message.fields}
     assert fields["Members"] == "1"

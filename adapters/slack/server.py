@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not Slack
+SLACK_CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
 
 
 class SlackHTTPServer(ThreadingHTTPServer):
@@ -83,15 +84,21 @@ class _Handler(BaseHTTPRequestHandler):
         if path != self.server.events_path:
             self._send(BoltResponse(status=404, body="not found"))
             return
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype not in SLACK_CONTENT_TYPES:
+            # Slack sends forms and JSON only; anything else is not Slack, signed or not.
+            self._send(BoltResponse(status=415, body="unsupported content type"))
+            return
         try:
             request = BoltRequest(
                 body=raw.decode("utf-8"), query=query, headers=dict(self.headers.items())
             )
-        except (ValueError, TypeError, AttributeError, KeyError):
-            # Malformed: not UTF-8, or a payload that is not JSON. Nothing reaches a listener.
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+            # Malformed: not UTF-8, a payload that is not JSON, or JSON nested past reason.
+            # Nothing reaches a listener.
             self._send(BoltResponse(status=400, body="malformed request"))
             return
-        if not isinstance(request.body, dict):
+        if not isinstance(request.body, dict) or malformed(request.body):
             self._send(BoltResponse(status=400, body="malformed request"))
             return
         try:
@@ -113,6 +120,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def malformed(body: dict[str, Any]) -> bool:
+    """True for a payload whose shape no Slack request has (Bolt would fail on it with a 500).
+
+    Checked only after the signature matched, so these are bugs or forgeries by someone
+    holding the secret; either way a 400, and no listener runs.
+    """
+    kind = body.get("type")
+    if kind is None:
+        return False  # slash commands: flat form fields, checked by the listener
+    if not isinstance(kind, str):
+        return True
+    if kind in ("block_actions", "view_submission", "view_closed", "block_suggestion"):
+        if not isinstance(body.get("user"), dict):
+            return True
+        for key in ("team", "channel", "container", "view"):
+            if key in body and body[key] is not None and not isinstance(body[key], dict):
+                return True
+        if kind.startswith("view") and not isinstance(body.get("view"), dict):
+            return True
+        if kind == "block_actions":
+            actions = body.get("actions")
+            if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
+                return True
+    return kind == "event_callback" and not isinstance(body.get("event"), dict)
 
 
 def make_server(bolt_app: App, host: str, port: int, path: str = EVENTS_PATH) -> SlackHTTPServer:

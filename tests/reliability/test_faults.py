@@ -1,0 +1,233 @@
+"""Faults, each with exact counts of what was stored and sent: the database going away
+(cut at a TCP proxy of our own, never the shared server), the platform API down for ten
+minutes, a migration run twice, and several processes migrating a fresh database at once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from discord_harness import ADA, Harness, embed_text, run_with_bot
+from rel_proxy import TcpProxy
+from sched_fakes import FakePlatform
+from sched_world import populate
+from slack_fake_api import FakeSlackAPI
+from slack_rig import serving
+from slack_sdk import WebClient
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+from adapters.slack.platform import SlackPlatform
+from bot.bootstrap import App, bootstrap
+from bot.clock import FixedClock
+from bot.delivery import Delivery, RateLimiter, RetryPolicy
+from bot.scheduler import SchedulerRuntime
+from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
+from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow
+from bot.tick import enqueue_due
+
+ROOT = Path(__file__).resolve().parents[2]
+JOINED = datetime(2026, 11, 30, tzinfo=UTC)
+PROMPT = datetime(2026, 12, 1, 8, 1, tzinfo=UTC)  # 09:01 in Berlin: the 09:00 prompt is due
+PEOPLE = {f"p{i}": "Europe/Berlin" for i in range(4)}
+
+
+def rows(app: App, model) -> int:
+    with app.uow() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def statuses(app: App) -> Counter[str]:
+    with app.uow() as s:
+        return Counter(s.scalars(select(OutboxRow.status)))
+
+
+# -- the database refusing connections ---------------------------------------------------
+
+
+@pytest.fixture
+def proxied(pg_database_factory, content):
+    """An app on a fresh PostgreSQL database reached only through a TCP proxy we control."""
+    url = make_url(pg_database_factory())
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    engine = make_engine(url.set(host="127.0.0.1", port=proxy.port)
+                         .render_as_string(hide_password=False))
+    upgrade(engine)
+    app = bootstrap(engine=engine, content=content, clock=FixedClock(JOINED), migrate=False)
+    yield app, proxy
+    proxy.stop()
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxied):
+    app, proxy = proxied
+    populate(app, PEOPLE, at=JOINED)
+    app.clock.set(PROMPT)
+    fake = FakeSlackAPI().start()
+    platform = FakePlatform()
+    runtime = SchedulerRuntime(app, platform)
+    runtime.delivery.limiter = RateLimiter(1e9, 1e9)
+    try:
+        with serving(app, fake) as rig:
+            d = rig.driver
+            d.command("/cohort", "start Outage", user="U1", channel="C9")
+            assert "Checked in" in d.command("/checkin", "before", user="U1", channel="C9").json[
+                "text"]
+            proxy.stop()  # the database goes away
+            for _ in range(3):
+                r = d.command("/hours", "1h learning", user="U1", channel="C9")
+                assert r.status == 200 and r.json["text"] == DB_BUSY
+            d.command("/checkin", "", user="U1", channel="C9")  # the form: no database
+            r = d.command("/plan", "set 1 finish the course", user="U1", channel="C9")
+            assert r.json["text"] == DB_BUSY
+            assert runtime.tick() is None and runtime.deliver() is None  # logged, skipped
+            proxy.start()  # ...and comes back
+            r = d.command("/hours", "1h learning", user="U1", channel="C9")
+            assert "Logged 1 h of learning" in r.json["text"]
+        # Exactly what succeeded was stored: one check-in, one hour entry.
+        assert (rows(app, CheckInRow), rows(app, HourLog)) == (1, 1)
+        ticked = runtime.tick()
+        assert ticked is not None and ticked.queued == len(PEOPLE)
+        assert runtime.deliver().sent == len(PEOPLE)
+        assert runtime.tick().queued == 0 and runtime.deliver().sent == 0
+        assert sorted(platform.keys()) == sorted(f"checkin_prompt:m{i}:2026-12-01"
+                                                 for i in range(1, len(PEOPLE) + 1))
+        assert statuses(app) == Counter({"sent": len(PEOPLE)})
+    finally:
+        fake.stop()
+
+
+@pytest.mark.postgres
+def test_database_outage_on_discord_answers_try_again_and_writes_nothing(proxied):
+    app, proxy = proxied
+
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort(person=ADA)
+        proxy.stop()
+        answer = await h.slash("checkin", person=ADA, text="during the outage")
+        assert DB_BUSY in embed_text(answer)
+        proxy.start()
+        answer = await h.slash("checkin", person=ADA, text="after the outage")
+        assert "Check-in saved" in embed_text(answer)
+
+    run_with_bot(app, scenario)
+    with app.uow() as s:
+        assert list(s.scalars(select(CheckInRow.did))) == ["after the outage"]
+        assert s.scalar(select(func.count()).select_from(Member)) == 1
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_mid_delivery_sends_each_message_once(proxied):
+    app, proxy = proxied
+    populate(app, PEOPLE, at=JOINED)
+    app.clock.set(PROMPT)
+    with app.engine.begin() as conn:
+        assert enqueue_due(conn, PROMPT).queued == len(PEOPLE)
+    # Every open connection is cut right after the second message went out, before it
+    # is marked sent: that row stays claimed until its lease runs out.
+    platform = FakePlatform(after_send=lambda n: proxy.drop() if n == 2 else None)
+    delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w",
+                        limiter=RateLimiter(1e9, 1e9))
+    delivery.drain()
+    app.clock.advance(timedelta(minutes=6))  # past the lease
+    heir = Delivery(app.core, app.uow, platform, app.clock, worker="heir",
+                    limiter=RateLimiter(1e9, 1e9))
+    heir.drain()
+    assert statuses(app) == Counter({"sent": len(PEOPLE)})
+    assert len(platform.keys()) == len(set(platform.keys())) == len(PEOPLE)
+
+
+# -- the platform API down for ten minutes -------------------------------------------------
+
+
+def test_slack_down_for_ten_minutes_the_outbox_holds_then_drains_once(app):
+    populate(app, PEOPLE, at=JOINED)
+    with app.engine.begin() as conn:
+        assert enqueue_due(conn, PROMPT).queued == len(PEOPLE)
+    app.clock.set(PROMPT)
+    fake = FakeSlackAPI().start()
+    try:
+        fake.fail("chat.postMessage", status=503, error="service_unavailable", times=10_000)
+        platform = SlackPlatform(WebClient(token="xoxb-test-token", base_url=fake.url))
+        delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w",
+                            limiter=RateLimiter(1e9, 1e9),
+                            retry=RetryPolicy(jitter=lambda: 0.5))  # the default policy
+        outage_end = PROMPT + timedelta(minutes=10)
+        while app.clock.now() < outage_end:
+            delivery.drain()
+            assert set(statuses(app)) == {"pending"}  # held, not failed, not sent
+            app.clock.advance(timedelta(seconds=20))
+        attempts = len(fake.calls_to("chat.postMessage"))
+        assert attempts >= 6 * len(PEOPLE)  # it kept trying through the outage
+        fake.failures.clear()  # Slack is back
+        for _ in range(120):
+            delivery.drain()
+            if statuses(app) == Counter({"sent": len(PEOPLE)}):
+                break
+            app.clock.advance(timedelta(seconds=20))
+        assert statuses(app) == Counter({"sent": len(PEOPLE)})
+        delivered = [m for messages in fake.history.values() for m in messages]
+        keys = [m["metadata"]["event_payload"]["key"] for m in delivered]
+        assert len(keys) == len(set(keys)) == len(PEOPLE)
+        assert app.clock.now() - outage_end < timedelta(minutes=20)
+    finally:
+        fake.stop()
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def test_a_migration_run_twice_keeps_every_row(app):
+    populate(app, PEOPLE, at=JOINED)
+    with app.engine.begin() as conn:
+        enqueue_due(conn, PROMPT)
+    before = {m: rows(app, m) for m in (Member, OutboxRow)}
+    upgrade(app.engine)
+    upgrade(app.engine)
+    assert {m: rows(app, m) for m in (Member, OutboxRow)} == before == {
+        Member: len(PEOPLE), OutboxRow: len(PEOPLE)}
+
+
+def _race_upgrade(url: str, processes: int = 3) -> list[subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=90)
+        out.append(subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr))
+    return out
+
+
+def _assert_migrated_once(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        head = current_revision(engine)
+        upgrade(engine)
+        assert current_revision(engine) == head is not None
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgres)])
+def test_processes_starting_together_migrate_a_fresh_database_once(backend, tmp_path, request):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        url = request.getfixturevalue("pg_database_factory")()
+    results = _race_upgrade(url)
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-500:] for r in results]
+    _assert_migrated_once(url)
