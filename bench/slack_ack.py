@@ -261,11 +261,13 @@ def main() -> int:
         clock = FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
         app = bootstrap(engine=engine, migrate=False, clock=clock)
         # Both apps run as `cohortbot run slack --http` runs ours (see adapters/slack/main.py).
+        after_ack = ThreadPoolExecutor(8, thread_name_prefix="slack-after")
         ours = build_app(
             app.core,
             signing_secret=SECRET,
             process_before_response=True,
             client=WebClient(token="xoxb-bench", base_url=api),
+            background=after_ack,
         )
         bare = BoltApp(
             name="bare",
@@ -306,6 +308,7 @@ def main() -> int:
             rows["  first check-in ever"] = load(ours_port, "N", args.first, args.clients)
         with app.uow() as session:
             written = session.scalar(select(func.count()).select_from(CheckInRow))
+        after_ack.shutdown(wait=True)  # let the posts after each ack finish before teardown
         for server in servers:
             server.shutdown()
             server.server_close()

@@ -589,8 +589,12 @@ def build_app(
     installation_store: Any = None,
     oauth_settings: Any = None,
     process_before_response: bool = False,
+    background: Executor | None = None,
 ) -> App:
-    """The Bolt app with every listener registered. Calls ``auth.test`` once (single team)."""
+    """The Bolt app with every listener registered. Calls ``auth.test`` once (single team).
+
+    ``background`` runs the work after each acknowledgement; pass one to wait for it.
+    """
     if client is None:
         client = WebClient(token=None if oauth_settings is not None else token)
     app = App(
@@ -604,7 +608,7 @@ def build_app(
             max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
         ),
     )
-    adapter = SlackAdapter(core)
+    adapter = SlackAdapter(core, background=background)
     # One dispatcher for every slash command: the shared grammar knows the names,
     # and answers an unknown one with the command list.
     app.command(re.compile(r"^/\S+$"))(adapter.on_command)
