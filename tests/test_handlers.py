@@ -34,14 +34,7 @@ MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
 
 
 def snapshot(world: Any) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order: "nothing changed" means equal snapshots."""
-    with world.app.uow() as s:
-        return {
-            t.name: [
-                tuple(row) for row in s.execute(select(t).order_by(*t.primary_key.columns)).all()
-            ]
-            for t in Base.metadata.sorted_tables
-        }
+    return world.snapshot()
 
 
 def count(world: Any, model: type[Base], **where: Any) -> int:

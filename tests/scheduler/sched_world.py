@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sched_fakes import FakePlatform
 
 from bot.bootstrap import App
+from bot.delivery import Delivery, RateLimiter
 from bot.domain import commands as c
 from bot.grammar import parse
 from bot.handlers import Actor
+from bot.tick import enqueue_due
 
 
 def actor(name: str, tz: str, channel: str = "C1") -> Actor:
@@ -41,3 +45,19 @@ def populate(
     for name, tz in people.items():
         app.core.handle(c.JoinCohort("software_engineer", "part-time"), actor(name, tz, channel))
     clock.set(before)  # type: ignore[attr-defined]
+
+
+def run_ticks(app: App, start: datetime, end: datetime,
+              step: timedelta = timedelta(minutes=30),
+              platform: FakePlatform | None = None) -> FakePlatform:
+    """Tick and deliver every ``step`` from ``start`` to ``end``, as the runtime does."""
+    platform = platform or FakePlatform()
+    delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w1",
+                        limiter=RateLimiter(1e9, 1e9))
+    app.clock.set(start)  # type: ignore[attr-defined]
+    while app.clock.now() <= end:
+        with app.engine.begin() as conn:
+            enqueue_due(conn, app.clock.now())
+        delivery.drain()
+        app.clock.advance(step)  # type: ignore[attr-defined]
+    return platform

@@ -9,30 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sched_fakes import FakePlatform
-from sched_world import actor, populate
+from sched_world import actor, populate, run_ticks
 
-from bot.delivery import Delivery, RateLimiter
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.grammar import parse
 from bot.messages import Reply
-from bot.tick import enqueue_due
 
 ZONE = "Europe/Berlin"
-
-
-def run(app, start: datetime, end: datetime, step: timedelta = timedelta(minutes=30)):
-    platform = FakePlatform()
-    delivery = Delivery(
-        app.core, app.uow, platform, app.clock, worker="w1", limiter=RateLimiter(1e9, 1e9)
-    )
-    app.clock.set(start)
-    while app.clock.now() <= end:
-        with app.engine.begin() as conn:
-            enqueue_due(conn, app.clock.now())
-        delivery.drain()
-        app.clock.advance(step)
-    return platform
 
 
 def say(app, line: str, at: datetime | None = None) -> Reply:
@@ -62,10 +46,14 @@ def test_away_across_a_month_boundary_loses_no_streak_and_sends_no_prompts(app) 
     assert "away until Thu 03 Dec" in reply.message.text
     # Six days, a month end and a Monday kickoff, a mid-week reminder, three missed study
     # days that would otherwise bring an inactivity note: nothing for Ana.
-    quiet = run(app, datetime(2026, 11, 28, 6, tzinfo=UTC), datetime(2026, 12, 3, 22, tzinfo=UTC))
+    quiet = run_ticks(
+        app, datetime(2026, 11, 28, 6, tzinfo=UTC), datetime(2026, 12, 3, 22, tzinfo=UTC)
+    )
     assert member_sent(quiet) == []
     # Friday she is back: the day's message goes out, and it is not an inactivity note.
-    back = run(app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC))
+    back = run_ticks(
+        app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC)
+    )
     assert [k.split(":")[0] for k in member_sent(back)] == [schedule.WEEKLY_REVIEW]
     reply = say(app, "/checkin back from the break", at=noon(date(2026, 12, 4)))
     assert "Streak: 11 days." in reply.message.text
@@ -79,7 +67,9 @@ def test_away_across_a_month_boundary_loses_no_streak_and_sends_no_prompts(app) 
 def test_the_weekly_review_asks_about_this_weeks_goal_in_the_members_words(app) -> None:
     populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))  # Mon 30 Nov
     say(app, "/plan set 1 finish fast.ai lessons 1 to 3", at=noon(date(2026, 11, 30)))
-    platform = run(app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC))
+    platform = run_ticks(
+        app, datetime(2026, 12, 4, 6, tzinfo=UTC), datetime(2026, 12, 4, 10, tzinfo=UTC)
+    )
     [(key, destination, message)] = platform.sent
     assert key.startswith(schedule.WEEKLY_REVIEW) and destination.is_dm
     assert message.title == "Weekly review"
@@ -100,7 +90,7 @@ def test_every_prompt_names_the_plan_day_and_the_members_own_goal(app) -> None:
     populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))
     say(app, "/plan set 1 finish fast.ai lessons 1 to 3", at=noon(date(2026, 11, 30)))
     say(app, "/plan set 2 build a churn model on my bank's public data")
-    platform = run(
+    platform = run_ticks(
         app,
         datetime(2026, 11, 30, 6, tzinfo=UTC),
         datetime(2026, 12, 8, 10, tzinfo=UTC),
@@ -116,8 +106,9 @@ def test_every_prompt_names_the_plan_day_and_the_members_own_goal(app) -> None:
         if day is not None:
             assert line.startswith(f"Day {(day - date(2026, 11, 30)).days + 1} of 30"), key
     week2 = [m for k, m in sent if k.endswith("2026-12-08") or k.endswith("2026-W50")]
-    assert week2 and all("build a churn model on my bank's public data" in m.blocks[0]
-                         for m in week2)
+    assert week2 and all(
+        "build a churn model on my bank's public data" in m.blocks[0] for m in week2
+    )
 
 
 def test_the_progress_card_and_app_home_show_the_plan_day_and_goal(app) -> None:

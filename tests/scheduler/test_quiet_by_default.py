@@ -11,35 +11,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sched_fakes import FakePlatform
-from sched_world import actor, populate
+from sched_world import actor, populate, run_ticks
 from sqlalchemy import select
 
-from bot.delivery import Delivery, RateLimiter
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.grammar import help_text, parse
 from bot.handlers import REMINDER_KINDS
 from bot.messages import Message
 from bot.storage.orm import Member
-from bot.tick import enqueue_due
 
 JOINED = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday
 UTC_ZONE = "UTC"
 LIVE_MENTION = re.compile(r"<[!@#]|@(everyone|here|channel)\b", re.IGNORECASE)
-
-
-def run(app, start: datetime, end: datetime, step: timedelta = timedelta(minutes=30)):
-    platform = FakePlatform()
-    delivery = Delivery(
-        app.core, app.uow, platform, app.clock, worker="w1", limiter=RateLimiter(1e9, 1e9)
-    )
-    app.clock.set(start)
-    while app.clock.now() <= end:
-        with app.engine.begin() as conn:
-            enqueue_due(conn, app.clock.now())
-        delivery.drain()
-        app.clock.advance(step)
-    return platform
 
 
 def say(app, who: str, line: str) -> None:
@@ -69,7 +53,7 @@ EVERY_KIND = [
 
 def test_reminders_go_by_direct_message_by_default(app) -> None:
     populate(app, {"ana": UTC_ZONE}, at=JOINED)
-    platform = run(app, *A_WEEK)
+    platform = run_ticks(app, *A_WEEK)
     assert kinds_sent(platform) == EVERY_KIND
     for _, destination, _ in platform.sent:
         assert destination.is_dm and destination.user_id == "U-ana"
@@ -79,7 +63,7 @@ def test_reminders_go_by_direct_message_by_default(app) -> None:
 def test_each_reminder_kind_can_be_turned_off_on_its_own(app, kind: str) -> None:
     populate(app, {"ana": UTC_ZONE}, at=JOINED)
     say(app, "ana", f"/cohort me reminders {kind.replace('_', '-')} off")
-    platform = run(app, *A_WEEK)
+    platform = run_ticks(app, *A_WEEK)
     sent = kinds_sent(platform)
     assert kind not in sent
     assert set(sent) == set(EVERY_KIND) - {kind} | (
@@ -90,7 +74,7 @@ def test_each_reminder_kind_can_be_turned_off_on_its_own(app, kind: str) -> None
 def test_all_reminders_off_means_silence(app) -> None:
     populate(app, {"ana": UTC_ZONE}, at=JOINED)
     say(app, "ana", "/cohort me reminders off")
-    assert run(app, *A_WEEK).sent == []
+    assert run_ticks(app, *A_WEEK).sent == []
 
 
 def midweek_message(app, *, drift_off: bool) -> Message:
@@ -99,7 +83,9 @@ def midweek_message(app, *, drift_off: bool) -> Message:
         say(app, "ana", "/cohort me reminders mix-drift off")
     app.clock.set(datetime(2026, 12, 1, 18, tzinfo=UTC))
     say(app, "ana", "/hours 9h learning")  # part-time 5/8/2: building is at zero
-    platform = run(app, datetime(2026, 12, 2, 8, tzinfo=UTC), datetime(2026, 12, 2, 10, tzinfo=UTC))
+    platform = run_ticks(
+        app, datetime(2026, 12, 2, 8, tzinfo=UTC), datetime(2026, 12, 2, 10, tzinfo=UTC)
+    )
     [(key, destination, message)] = platform.sent
     assert key.startswith(schedule.MIDWEEK_REMINDER) and destination.is_dm
     return message
@@ -129,7 +115,7 @@ def test_nobody_is_named_in_public_for_not_checking_in(app) -> None:
     for day in range(5):
         app.clock.set(JOINED + timedelta(days=day, hours=12))
         say(app, "ana", f"/checkin day {day + 1} | hours: 1h building")
-    platform = run(app, A_WEEK[0], datetime(2026, 12, 6, 23, tzinfo=UTC))
+    platform = run_ticks(app, A_WEEK[0], datetime(2026, 12, 6, 23, tzinfo=UTC))
     public = [(k, m) for k, d, m in platform.sent if not d.is_dm]
     assert any(k.startswith("digest:") for k, _ in public)  # the weekly digest went out
     for key, message in public:
@@ -146,7 +132,7 @@ def test_nobody_is_named_in_public_for_not_checking_in(app) -> None:
 def test_an_inactivity_note_stays_private_even_with_channel_delivery(app) -> None:
     populate(app, {"ana": UTC_ZONE, "ben": UTC_ZONE}, at=JOINED)
     say(app, "ben", "/cohort me delivery channel")
-    platform = run(app, *A_WEEK)
+    platform = run_ticks(app, *A_WEEK)
     [(_, destination, _)] = [
         (k, d, m) for k, d, m in platform.sent if k and k.startswith(schedule.INACTIVITY + ":m2")
     ]

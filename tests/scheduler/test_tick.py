@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sched_fakes import FakePlatform
-from sched_world import actor, populate
+from sched_world import actor, populate, run_ticks
 from sqlalchemy import func, select
 
 from bot.delivery import Delivery, RateLimiter
@@ -30,18 +30,7 @@ def run(
     step: timedelta = timedelta(minutes=5),
     platform: FakePlatform | None = None,
 ) -> FakePlatform:
-    """Tick and deliver every ``step`` from ``start`` to ``end``, like the runtime does."""
-    platform = platform or FakePlatform()
-    delivery = Delivery(
-        app.core, app.uow, platform, app.clock, worker="w1", limiter=RateLimiter(1e9, 1e9)
-    )
-    app.clock.set(start)
-    while app.clock.now() <= end:
-        with app.engine.begin() as conn:
-            enqueue_due(conn, app.clock.now())
-        delivery.drain()
-        app.clock.advance(step)
-    return platform
+    return run_ticks(app, start, end, step, platform)
 
 
 def ids(app) -> dict[str, int]:
