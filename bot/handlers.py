@@ -244,7 +244,7 @@ class Core:
                 "That day hasn't happened yet where you are.",
                 "today, yesterday, 2d, 3d or a date up to 3 days back",
             )
-        joined = member.joined_at.astimezone(zone(member.timezone)).date()
+        joined = stats.joined_on(member)
         if day < joined:
             raise UsageError(
                 f"You joined on {joined:%a %d %b}; entries can't go back before that.",

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.content import CATEGORIES, Content
-from bot.domain.calendar import expand_periods, iso_week, parse_study_days, week_start, zone
+from bot.domain.calendar import expand_periods, iso_week, local_today, parse_study_days, week_start
 from bot.domain.progress import Achievements
 from bot.domain.streaks import Streak, compute_streak
 from bot.storage.orm import (
@@ -32,7 +32,12 @@ from bot.storage.orm import (
 
 
 def today_for(member: Member, now: datetime) -> date:
-    return now.astimezone(zone(member.timezone)).date()
+    return local_today(now, member.timezone)
+
+
+def joined_on(member: Member) -> date:
+    """The member's local date of joining: no entry can count for a day before it."""
+    return local_today(member.joined_at, member.timezone)
 
 
 def study_days_of(member: Member, cohort: Cohort) -> frozenset[int]:
@@ -88,7 +93,7 @@ def streak_of(
         checkins,
         study_days=study_days_of(member, member.cohort),
         today=today_for(member, now),
-        since=member.joined_at.astimezone(zone(member.timezone)).date(),
+        since=joined_on(member),
         away=away,
     )
 
@@ -121,6 +126,7 @@ def freezes_used(
     the run is exactly the streak kept that day plus every check-in after it.
     """
     out: list[FreezeUse] = []
+    today = today_for(member, now)
     for day in streak.frozen_days:
         if (after is not None and day <= after) or (before is not None and day >= before):
             continue
@@ -129,10 +135,10 @@ def freezes_used(
             [d for d in checkins if d <= day],
             study_days=study_days_of(member, member.cohort),
             today=day,
-            since=member.joined_at.astimezone(zone(member.timezone)).date(),
+            since=joined_on(member),
             away=away,
         ).current
-        later = sum(1 for d in checkins if day < d <= today_for(member, now))
+        later = sum(1 for d in checkins if day < d <= today)
         if kept and kept + later == streak.current:
             out.append(FreezeUse(day, kept))
     return out

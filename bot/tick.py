@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from bot.domain import schedule
-from bot.domain.calendar import expand_periods, parse_study_days
+from bot.domain.calendar import expand_periods, local_today, parse_study_days
 from bot.storage.orm import AwayPeriod, Cohort, Member, OutboxRow, RestDay
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def load_schedules(
                 timezone=tz,
                 prompt_time=m_time or c_time,
                 study_days=study,
-                joined_on=schedule.local_date_of(joined, tz),
+                joined_on=local_today(joined, tz),
                 reminder_day=reminder,
                 review_day=review,
                 inactivity_days=inactivity,

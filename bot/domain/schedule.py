@@ -35,11 +35,6 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def local_date_of(moment: datetime, tz: str) -> date:
-    """The local calendar date of an aware moment in the zone named ``tz``."""
-    return moment.astimezone(_zone(tz)).date()
-
-
 @dataclass(frozen=True)
 class MemberSchedule:
     member_id: int
