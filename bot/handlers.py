@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import stats
 from bot.clock import Clock
@@ -123,6 +124,27 @@ NO_COHORT = (
 )
 
 
+# Lookups on every command, built once so each keeps its SQL cache key between calls.
+_COHORT_IN_CHANNEL = select(Cohort).where(
+    Cohort.platform == bindparam("platform"),
+    Cohort.workspace_id == bindparam("workspace_id"),
+    Cohort.channel_id == bindparam("channel_id"),
+)
+_MEMBER_OF_COHORT = select(Member).where(
+    Member.cohort_id == bindparam("cohort_id"), Member.user_id == bindparam("user_id")
+)
+# One statement, no read first: this runs after every public check-in card.
+_RECORD_POST = (
+    update(CheckInRow)
+    .where(CheckInRow.id == bindparam("checkin_id"))
+    .values(posted_channel=bindparam("channel"), posted_message_id=bindparam("message"))
+    .execution_options(synchronize_session=False)
+)
+_AWARDED = select(MilestoneAward.milestone).where(
+    MilestoneAward.member_id == bindparam("member_id")
+)
+
+
 class Core:
     """The use cases, bound to their dependencies by ``bot.bootstrap``."""
 
@@ -174,20 +196,26 @@ class Core:
 
     def _cohort(self, session: Session, actor: Actor) -> Cohort:
         cohort = session.scalar(
-            select(Cohort).where(
-                Cohort.platform == actor.platform,
-                Cohort.workspace_id == actor.workspace_id,
-                Cohort.channel_id == actor.channel_id,
-            )
+            _COHORT_IN_CHANNEL,
+            {
+                "platform": actor.platform,
+                "workspace_id": actor.workspace_id,
+                "channel_id": actor.channel_id,
+            },
         )
         if cohort is None:
             raise NotFound(NO_COHORT)
         return cohort
 
     def _find_member(self, session: Session, cohort: Cohort, actor: Actor) -> Member | None:
-        return session.scalar(
-            select(Member).where(Member.cohort_id == cohort.id, Member.user_id == actor.user_id)
+        member = session.scalar(
+            _MEMBER_OF_COHORT, {"cohort_id": cohort.id, "user_id": actor.user_id}
         )
+        if member is not None:
+            # The session only holds objects weakly: without this the cohort, once the
+            # caller drops it, would be read again the first time member.cohort is used.
+            set_committed_value(member, "cohort", cohort)
+        return member
 
     def _member(self, session: Session, actor: Actor) -> Member:
         cohort = self._cohort(session, actor)
@@ -576,12 +604,11 @@ class Core:
             log.warning("record_post: unknown ref %r", ref[:40])
             return False
         with self.uow() as session:
-            row = session.get(CheckInRow, int(ident))
-            if row is None:
-                return False
-            row.posted_channel = channel_id[:64]
-            row.posted_message_id = message_id[:64]
-            return True
+            result = session.execute(
+                _RECORD_POST,
+                {"checkin_id": int(ident), "channel": channel_id[:64], "message": message_id[:64]},
+            )
+            return bool(getattr(result, "rowcount", 0))
 
     def _checkin_card(
         self,
@@ -958,11 +985,7 @@ class Core:
         if plan is None:
             plan = stats.plan_weeks(session, member.id)
         got = stats.achievements(session, member, now, self.content, streak=streak, plan=plan)
-        have = set(
-            session.scalars(
-                select(MilestoneAward.milestone).where(MilestoneAward.member_id == member.id)
-            )
-        )
+        have = set(session.scalars(_AWARDED, {"member_id": member.id}))
         out = []
         for mid in reached(self.content.milestones, got):
             if mid in have:

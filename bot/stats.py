@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import CATEGORIES, Content
@@ -67,22 +67,36 @@ def week_minutes(session: Session, member: Member, today: date) -> dict[str, int
     return minutes_by_category(session, member.id, start, start + timedelta(days=6))
 
 
+# The per-member reads below run on every check-in. Built once, each statement keeps its
+# cache key, so SQLAlchemy neither rebuilds nor re-keys it per call: only the values change.
+_MEMBER = bindparam("member_id")
+_AWAY_AND_REST = (
+    select(AwayPeriod.start_date, AwayPeriod.end_date)
+    .where(AwayPeriod.member_id == _MEMBER)
+    .union_all(
+        select(RestDay.day, RestDay.day).where(RestDay.cohort_id == bindparam("cohort_id"))
+    )
+)
+_CHECKIN_DATES = select(CheckInRow.local_date).where(CheckInRow.member_id == _MEMBER)
+_PLAN_WEEKS = select(PlanWeek).where(PlanWeek.member_id == _MEMBER)
+_PORTFOLIO = select(PortfolioProject.number).where(PortfolioProject.member_id == _MEMBER)
+_MINUTES_BY_DAY = (
+    select(HourLog.local_date, func.sum(HourLog.minutes))
+    .where(HourLog.member_id == _MEMBER)
+    .group_by(HourLog.local_date)
+)
+
+
 def away_days(session: Session, member: Member) -> set[date]:
     """The member's away days and the cohort's rest days, in one round trip."""
     rows = session.execute(
-        select(AwayPeriod.start_date, AwayPeriod.end_date)
-        .where(AwayPeriod.member_id == member.id)
-        .union_all(
-            select(RestDay.day, RestDay.day).where(RestDay.cohort_id == member.cohort_id)
-        )
+        _AWAY_AND_REST, {"member_id": member.id, "cohort_id": member.cohort_id}
     ).all()
     return expand_periods((a, b) for a, b in rows)
 
 
 def checkin_dates(session: Session, member_id: int) -> set[date]:
-    return set(
-        session.scalars(select(CheckInRow.local_date).where(CheckInRow.member_id == member_id))
-    )
+    return set(session.scalars(_CHECKIN_DATES, {"member_id": member_id}))
 
 
 def streak_of(
@@ -158,11 +172,7 @@ def total_minutes(session: Session, member_id: int) -> int:
 def _minutes_by_day(session: Session, member_id: int) -> list[tuple[date, int]]:
     return [
         (day, int(minutes))
-        for day, minutes in session.execute(
-            select(HourLog.local_date, func.sum(HourLog.minutes))
-            .where(HourLog.member_id == member_id)
-            .group_by(HourLog.local_date)
-        )
+        for day, minutes in session.execute(_MINUTES_BY_DAY, {"member_id": member_id})
     ]
 
 
@@ -180,14 +190,13 @@ def budget_weeks_met(session: Session, member: Member, content: Content) -> int:
 
 
 def plan_weeks(session: Session, member_id: int) -> dict[int, PlanWeek]:
-    rows = session.scalars(select(PlanWeek).where(PlanWeek.member_id == member_id)).all()
+    rows = session.scalars(_PLAN_WEEKS, {"member_id": member_id}).all()
     return {r.week: r for r in rows}
 
 
 def portfolio_done(session: Session, member_id: int) -> set[int]:
     """Numbers of the portfolio projects the member has marked shipped."""
-    return set(session.scalars(
-        select(PortfolioProject.number).where(PortfolioProject.member_id == member_id)))
+    return set(session.scalars(_PORTFOLIO, {"member_id": member_id}))
 
 
 def achievements(
