@@ -130,8 +130,16 @@ _COHORT_IN_CHANNEL = select(Cohort).where(
     Cohort.workspace_id == bindparam("workspace_id"),
     Cohort.channel_id == bindparam("channel_id"),
 )
-_MEMBER_OF_COHORT = select(Member).where(
-    Member.cohort_id == bindparam("cohort_id"), Member.user_id == bindparam("user_id")
+_MEMBER_IN_CHANNEL = (
+    select(Cohort, Member)
+    .outerjoin(
+        Member, (Member.cohort_id == Cohort.id) & (Member.user_id == bindparam("user_id"))
+    )
+    .where(
+        Cohort.platform == bindparam("platform"),
+        Cohort.workspace_id == bindparam("workspace_id"),
+        Cohort.channel_id == bindparam("channel_id"),
+    )
 )
 # One statement, no read first: this runs after every public check-in card.
 _RECORD_POST = (
@@ -207,19 +215,28 @@ class Core:
             raise NotFound(NO_COHORT)
         return cohort
 
-    def _find_member(self, session: Session, cohort: Cohort, actor: Actor) -> Member | None:
-        member = session.scalar(
-            _MEMBER_OF_COHORT, {"cohort_id": cohort.id, "user_id": actor.user_id}
-        )
+    def _lookup(self, session: Session, actor: Actor) -> tuple[Cohort, Member | None]:
+        """The channel's cohort and the actor's membership in it, in one round trip."""
+        row = session.execute(
+            _MEMBER_IN_CHANNEL,
+            {
+                "platform": actor.platform,
+                "workspace_id": actor.workspace_id,
+                "channel_id": actor.channel_id,
+                "user_id": actor.user_id,
+            },
+        ).first()
+        if row is None:
+            raise NotFound(NO_COHORT)
+        cohort, member = row
         if member is not None:
             # The session only holds objects weakly: without this the cohort, once the
             # caller drops it, would be read again the first time member.cohort is used.
             set_committed_value(member, "cohort", cohort)
-        return member
+        return cohort, member
 
     def _member(self, session: Session, actor: Actor) -> Member:
-        cohort = self._cohort(session, actor)
-        member = self._find_member(session, cohort, actor)
+        cohort, member = self._lookup(session, actor)
         if member is None or member.status == "left":
             raise NotFound(
                 f"You're not in {cohort.name} yet. Join with `/cohort join [track] [budget]`."
@@ -228,8 +245,7 @@ class Core:
 
     def _member_or_join(self, session: Session, actor: Actor, now: datetime) -> tuple[Member, str]:
         """Members who check in before joining are joined with defaults, and told so."""
-        cohort = self._cohort(session, actor)
-        member = self._find_member(session, cohort, actor)
+        cohort, member = self._lookup(session, actor)
         if member is not None and member.status != "left":
             return member, ""
         # A member coming back after /cohort leave keeps the track and budget they chose.
@@ -358,14 +374,13 @@ class Core:
         return Reply(Message(text, title="Cohort started"))
 
     def _join(self, session: Session, cmd: c.JoinCohort, actor: Actor, now: datetime) -> Reply:
-        cohort = self._cohort(session, actor)
+        cohort, member = self._lookup(session, actor)
         track, budget = cmd.track, cmd.budget
         # People type the two in either order; the ids never overlap. Swap whenever the
         # first word is a budget and the second is not, so `part-time astronaut` reports
         # the unknown track 'astronaut' rather than calling 'part-time' a track.
         if track in self.content.budgets and budget not in self.content.budgets:
             track, budget = budget, track
-        member = self._find_member(session, cohort, actor)
         # Someone coming back after /cohort leave keeps what they chose before.
         track = track or (member.track if member is not None else "other")
         budget = budget or (member.budget if member is not None else "part-time")
@@ -1272,8 +1287,7 @@ class Core:
         return Reply(Message(f"Done: cohort {key} is now {safe_text(shown, 80)}."))
 
     def _forget_me(self, session: Session, cmd: c.ForgetMe, actor: Actor, now: datetime) -> Reply:
-        cohort = self._cohort(session, actor)
-        member = self._find_member(session, cohort, actor)
+        cohort, member = self._lookup(session, actor)
         if member is None:
             raise NotFound("I hold no data about you in this cohort.")
         if not cmd.confirm:
