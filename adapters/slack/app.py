@@ -45,7 +45,14 @@ PLATFORM = "slack"
 PROFILE_TTL_SECONDS = 300.0
 PROFILE_FAILURE_TTL_SECONDS = 30.0
 LISTENER_THREADS = 32
-BACKGROUND_THREADS = 8
+# Work after the ack goes down one of two lanes. Replies are what a person is waiting
+# for: a modal (its trigger_id dies 3 s after the click), an ephemeral answer, the App
+# Home they just opened. Posts are channel cards, edits and App Home refreshes after a
+# change: nobody waits on them, and Slack paces channel posts to about one a second
+# anyway. Few post threads keep a burst of them from starving the next
+# acknowledgements of CPU; they catch up when the burst ends.
+REPLY_THREADS = 8
+POST_THREADS = 2
 # App Home is refreshed after a change only for people who opened it lately; opening
 # the tab always publishes a fresh view, so nobody sees a stale one for long.
 HOME_FRESH_SECONDS = 3600.0
@@ -170,13 +177,17 @@ class SlackAdapter:
         profiles: Profiles | None = None,
         background: Executor | None = None,
         clock: Callable[[], float] = time.monotonic,
+        posts: Executor | None = None,
     ) -> None:
         self.core = core
         self.profiles = profiles or Profiles()
-        # Work after the ack (posts, modals, uploads, App Home) runs here, so the
-        # acknowledgement never waits for it, whichever way Bolt runs listeners.
+        # Work after the ack runs in these pools, so the acknowledgement never waits
+        # for it, whichever way Bolt runs listeners (see REPLY_THREADS for the lanes).
         self.background = background or ThreadPoolExecutor(
-            max_workers=BACKGROUND_THREADS, thread_name_prefix="slack-after"
+            max_workers=REPLY_THREADS, thread_name_prefix="slack-reply"
+        )
+        self.posts = posts or ThreadPoolExecutor(
+            max_workers=POST_THREADS, thread_name_prefix="slack-post"
         )
         self.clock = clock
         # SQLite takes one writer at a time and makes the others sleep and retry, which
@@ -192,7 +203,15 @@ class SlackAdapter:
             return self.core.handle(cmd, actor)
 
     def later(self, work: Callable[..., None], *args: Any) -> None:
-        """Run ``work`` after the ack; a failure is logged, never lost silently."""
+        """Run ``work`` after the ack, in the reply lane; a failure is logged, never lost."""
+        self._submit_to(self.background, work, *args)
+
+    def post_later(self, work: Callable[..., None], *args: Any) -> None:
+        """Run ``work`` after the ack, in the post lane: channel cards and refreshes."""
+        self._submit_to(self.posts, work, *args)
+
+    @staticmethod
+    def _submit_to(pool: Executor, work: Callable[..., None], *args: Any) -> None:
 
         def run() -> None:
             try:
@@ -200,7 +219,7 @@ class SlackAdapter:
             except Exception:
                 log.exception("slack background %s failed", getattr(work, "__name__", "work"))
 
-        self.background.submit(run)
+        pool.submit(run)
 
     # -- who is asking ------------------------------------------------------------------
 
@@ -252,7 +271,7 @@ class SlackAdapter:
             )
             return
         ack(**ephemeral(reply.message, channel))
-        self.later(self._after, cmd, reply, actor, client, respond)
+        self.post_later(self._after, cmd, reply, actor, client, respond)
 
     def _handle(
         self, cmd: c.Command, actor: Actor, answer: Callable[..., Any], queue: bool = True
@@ -364,7 +383,7 @@ class SlackAdapter:
             self._open_checkin(client, trigger, actor, reply)
             return
         self._respond(respond, client, actor, reply.message)
-        self._after(cmd, reply, actor, client, respond)
+        self.post_later(self._after, cmd, reply, actor, client, respond)
 
     # -- modals ---------------------------------------------------------------------------
 
@@ -440,7 +459,7 @@ class SlackAdapter:
             return
         ack()
         self.later(self._respond, None, client, actor, reply.message)
-        self.later(self._after, cmd, reply, actor, client, None)
+        self.post_later(self._after, cmd, reply, actor, client, None)
 
     # -- App Home -------------------------------------------------------------------------
 
@@ -590,10 +609,12 @@ def build_app(
     oauth_settings: Any = None,
     process_before_response: bool = False,
     background: Executor | None = None,
+    posts: Executor | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Calls ``auth.test`` once (single team).
 
-    ``background`` runs the work after each acknowledgement; pass one to wait for it.
+    ``background`` (replies) and ``posts`` (channel cards) run the work after each
+    acknowledgement; pass them to wait for that work.
     """
     if client is None:
         client = WebClient(token=None if oauth_settings is not None else token)
@@ -608,7 +629,7 @@ def build_app(
             max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
         ),
     )
-    adapter = SlackAdapter(core, background=background)
+    adapter = SlackAdapter(core, background=background, posts=posts)
     # One dispatcher for every slash command: the shared grammar knows the names,
     # and answers an unknown one with the command list.
     app.command(re.compile(r"^/\S+$"))(adapter.on_command)

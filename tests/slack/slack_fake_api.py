@@ -42,6 +42,7 @@ class FakeSlackAPI:
         self.failures: dict[str, list[Failure]] = {}
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, newest first
         self.socket_url: str | None = None  # what apps.connections.open hands out
+        self.holds: dict[str, threading.Event] = {}  # method -> gate (see hold())
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
@@ -83,6 +84,14 @@ class FakeSlackAPI:
         with self._lock:
             self.failures.setdefault(method, []).append(
                 Failure(status=status, error=error, retry_after=retry_after, times=times))
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls to ``method`` are recorded but get no answer until the returned event is
+        set: a stuck API. Set it before the test ends (at most 10 s per call otherwise)."""
+        gate = threading.Event()
+        with self._lock:
+            self.holds[method] = gate
+        return gate
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -226,6 +235,9 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
             else:
                 method = parts.path
             fake.record(Call(method, body, raw, dict(self.headers.items())))
+            gate = fake.holds.get(method)
+            if gate is not None:
+                gate.wait(10)
             failure = fake.take_failure(method)
             if failure is not None:
                 status = failure.status

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 from slack_harness import payload
 from sqlalchemy import select
 
+from adapters.slack.app import POST_THREADS, REPLY_THREADS
 from adapters.slack.render import button_value
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
 
@@ -44,6 +46,36 @@ def test_modal_submission_creates_the_checkin_and_its_hours(slack):
     card = slack.fake.wait_for("chat.postMessage")[0].body
     assert "<!channel>" not in json.dumps(card)
     slack.fake.wait_for("views.publish", 2)
+
+
+def test_a_modal_opens_while_channel_posts_are_stuck(slack):
+    """Channel cards wait in their own lane. However many are stuck on a slow Slack,
+    views.open still goes at once: its trigger_id dies 3 s after the click."""
+    slack.driver.command("/cohort", "start ML switchers", user="UADMIN")
+    stuck = slack.fake.hold("chat.postMessage")
+    try:
+        members = [f"UM{i}" for i in range(REPLY_THREADS + POST_THREADS + 1)]
+        for user in members:  # more public cards than there are threads in both lanes
+            assert slack.driver.command("/checkin", "did a thing", user=user).status == 200
+        slack.fake.wait_for("chat.postMessage", POST_THREADS)  # the post lane is now blocked
+        start = time.monotonic()
+        view = open_checkin_modal(slack, user="U2")
+        assert time.monotonic() - start < 2.0
+        assert view["callback_id"] == "checkin_form"
+        assert len(slack.fake.calls_to("chat.postMessage")) == POST_THREADS  # still stuck
+    finally:
+        stuck.set()
+    # Nothing was dropped: every card goes out, once, when Slack answers again.
+    deadline = time.monotonic() + 10
+    while True:
+        with slack.app.uow() as s:
+            posted = s.scalars(select(CheckInRow.posted_message_id)).all()
+        if all(posted) or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert len(posted) == len(set(posted)) == len(members) and all(posted)
+    cards = [c for c in slack.fake.calls_to("chat.postMessage") if "checked in" in c.body["text"]]
+    assert len(cards) == len(members)
 
 
 def test_modal_for_yesterday_counts_for_yesterday(slack):
