@@ -15,7 +15,7 @@ from pathlib import Path
 from adapters.discord.bot import CohortBot
 from adapters.discord.platform import DiscordPlatform
 from adapters.discord.sync import DEFAULT_PATH, CommandSync
-from bot.bootstrap import App
+from bot.bootstrap import App, settle_heap
 from bot.cli import ConfigError
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def run(
 
     token = token_of(app)
     bot = build_bot(app, on_start=on_start)
+    settle_heap()
     try:
         # log_handler=None: the CLI has configured logging already.
         bot.run(token, log_handler=None)

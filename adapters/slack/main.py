@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from adapters.slack.app import build_app
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.server import make_server
+from bot.bootstrap import settle_heap
 from bot.cli import ConfigError
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ def _base(settings: Settings) -> dict[str, str]:
 def run(app: App, *, http: bool) -> int:
     """Serve until interrupted. Raises :class:`SlackConfigError` on bad configuration."""
     bolt, app_token = prepare(app, http=http)
+    settle_heap()
     if http:
         server = make_server(bolt, "0.0.0.0", app.settings.port)
         log.info("cohortbot is listening for Slack on port %s (POST /slack/events)",
