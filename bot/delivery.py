@@ -386,9 +386,13 @@ class Delivery:
     def _pause_unreachable(session: Session, row: OutboxRow) -> None:
         """Stop writing to a destination that cannot receive, instead of looping on it."""
         member = session.get(Member, row.member_id) if row.member_id else None
-        if member is not None and member.delivery == "dm":
+        to_dm = member is not None and (member.delivery == "dm" or row.kind in PRIVATE_KINDS)
+        if member is None or not to_dm:
+            session.execute(update(Cohort).where(Cohort.id == row.cohort_id).values(paused=True))
+            log.warning("cohort %s paused: its channel is unreachable", row.cohort_id)
+        elif member.delivery == "dm":
             member.status = "paused"
             log.warning("member %s paused: direct messages undeliverable", member.id)
         else:
-            session.execute(update(Cohort).where(Cohort.id == row.cohort_id).values(paused=True))
-            log.warning("cohort %s paused: its channel is unreachable", row.cohort_id)
+            # Only a private note went by DM; their prompts come in the channel, which works.
+            log.warning("member %s: a private note could not be sent by DM", member.id)

@@ -118,7 +118,7 @@ def cohort_digest(
     titles = {ms.id: ms.title for ms in content.milestones}
     plan_kinds = {ms.id for ms in content.milestones if ms.kind == "plan_week"}
     plan_titles = {w.week: w.title for w in content.plan.weeks}
-    active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status == "active")
+    active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status != "left")
     won: dict[int, list[str]] = defaultdict(list)
     for mid, milestone in session.execute(
         select(MilestoneAward.member_id, MilestoneAward.milestone)

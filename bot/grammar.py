@@ -54,6 +54,7 @@ COHORT_SETTING_KEYS = (
     "admin",
     "rest-day",
     "name",
+    "paused",
 )
 _KEY_ALIASES = {"tz": "timezone", "time-zone": "timezone"}
 MAX_AWAY_DAYS = 90

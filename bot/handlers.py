@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -124,6 +124,17 @@ NO_COHORT = (
 )
 
 
+# Said on every reply to the person concerned while the pause lasts.
+PAUSED_MEMBER = (
+    "Your reminders are paused: my direct messages to you fail. Allow direct messages "
+    "from me and run `/cohort me delivery dm`, or get them here with "
+    "`/cohort me delivery channel`."
+)
+PAUSED_COHORT = (
+    "Prompts, reminders and digests for this cohort are paused: I couldn't post in this "
+    "channel, or an admin paused them. Make sure I'm in the channel, then "
+    "`/cohort settings paused off`."
+)
 # Lookups on every command, built once so each keeps its SQL cache key between calls.
 _COHORT_IN_CHANNEL = select(Cohort).where(
     Cohort.platform == bindparam("platform"),
@@ -198,7 +209,28 @@ class Core:
         _refuse_nul(command)
         now = self.clock.now()
         with self.uow() as session:
-            return handler(session, command, actor, now)
+            reply = handler(session, command, actor, now)
+            return self._with_notices(session, command, reply)
+
+    @staticmethod
+    def _with_notices(session: Session, command: c.Command, reply: Reply) -> Reply:
+        """Tell the person a pause that concerns them, on whatever they asked, until it ends:
+        a pause nobody hears about is a cohort that silently stops."""
+        if reply.form is not None or isinstance(command, c.ForgetMe):
+            return reply
+        if isinstance(command, c.ChangeCohortSetting) and command.key == "paused":
+            return reply
+        notes = []
+        member = session.info.get("member")
+        if member is not None and member.status == "paused":
+            notes.append(PAUSED_MEMBER)
+        cohort = session.info.get("admin_cohort")
+        if cohort is not None and cohort.paused:
+            notes.append(PAUSED_COHORT)
+        if not notes:
+            return reply
+        text = "\n".join([reply.message.text, *notes])
+        return replace(reply, message=replace(reply.message, text=text))
 
     # -- lookups -----------------------------------------------------------------------
 
@@ -229,6 +261,7 @@ class Core:
         if row is None:
             raise NotFound(NO_COHORT)
         cohort, member = row
+        session.info["member"] = member  # for the notices on the reply (see handle)
         if member is not None:
             # The session only holds objects weakly: without this the cohort, once the
             # caller drops it, would be read again the first time member.cohort is used.
@@ -278,6 +311,7 @@ class Core:
                 "That's for the cohort's admins. Ask one of them, or a workspace admin, "
                 "if you need it."
             )
+        session.info["admin_cohort"] = cohort
         return cohort
 
     def _day(self, member: Member, when: c.Day, now: datetime) -> date:
@@ -1128,6 +1162,10 @@ class Core:
             if low not in ("dm", "channel"):
                 raise UsageError("Delivery is `dm` or `channel`.", usage)
             member.delivery = shown = low
+            if member.status == "paused":
+                # They chose how to be reached: try again (a failure pauses them again).
+                member.status = "active"
+                return Reply(Message(f"Done: delivery is now {low}. Your reminders are back on."))
         elif key == "checkins":
             if low not in ("public", "private"):
                 raise UsageError("Check-ins are `public` or `private`.", usage)
@@ -1282,6 +1320,14 @@ class Core:
                 session.add(RestDay(cohort_id=cohort.id, day=day))
             shown = f"a rest day on {day:%a %d %b %Y}"
             return Reply(Message(f"Done: {shown} — no prompts, and no streak loss."))
+        elif key == "paused":
+            cohort.paused = self._on_off(value.lower(), usage)
+            return Reply(Message(
+                "Done: prompts, reminders and digests for this cohort are paused. Members can "
+                "still check in. `/cohort settings paused off` starts them again."
+                if cohort.paused
+                else "Done: prompts, reminders and digests for this cohort are on again."
+            ))
         else:
             raise UsageError(f"Unknown cohort setting '{safe_text(key, 40)}'.", usage)
         return Reply(Message(f"Done: cohort {key} is now {safe_text(shown, 80)}."))
@@ -1392,7 +1438,7 @@ class Core:
             members = session.scalars(
                 select(Member).join(Cohort).where(
                     Cohort.platform == platform, Cohort.workspace_id == workspace_id,
-                    Member.user_id == user_id, Member.status == "active")
+                    Member.user_id == user_id, Member.status != "left")
             ).all()
             cards: list[Message] = []
             for member in members:

@@ -64,7 +64,7 @@ def leaderboards(session: Session, cohort: Cohort, now: datetime) -> list[Board]
     """The week's and the month's boards; empty when nobody in the cohort opted in."""
     members = session.scalars(
         select(Member).where(
-            Member.cohort_id == cohort.id, Member.status == "active", Member.leaderboard.is_(True)
+            Member.cohort_id == cohort.id, Member.status != "left", Member.leaderboard.is_(True)
         )
     ).all()
     if not members:

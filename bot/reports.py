@@ -93,6 +93,7 @@ class MemberInfo:
     plan_start: date
     public: bool  # check-ins public
     leaderboard: bool  # opted in to leaderboards and public mention
+    paused: bool = False  # direct messages to them fail, so their reminders stopped
 
     @property
     def mentionable(self) -> bool:
@@ -133,7 +134,8 @@ def load_activity(
     """Active members, their check-in days from ``checkins_from`` to ``until`` and their
     minutes per category in the ISO ``weeks`` (Mondays): a handful of queries, whatever
     the cohort's size."""
-    active = (Member.cohort_id == cohort.id) & (Member.status == "active")
+    # Paused members (their DMs fail) are still in the cohort: only those who left are not.
+    active = (Member.cohort_id == cohort.id) & (Member.status != "left")
     members = [
         MemberInfo(
             id=r.id,
@@ -146,6 +148,7 @@ def load_activity(
             plan_start=r.plan_start,
             public=r.checkins_public,
             leaderboard=r.leaderboard,
+            paused=r.status == "paused",
         )
         for r in _run(
             session,
@@ -160,6 +163,7 @@ def load_activity(
                 Member.plan_start,
                 Member.checkins_public,
                 Member.leaderboard,
+                Member.status,
             ).where(active),
         )
     ]
@@ -361,7 +365,7 @@ def cohort_summary(
     )
     week_from = datetime.combine(start, datetime.min.time(), tz)
     week_to = week_from + timedelta(days=7)
-    ids_active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status == "active")
+    ids_active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status != "left")
     plan: dict[int, tuple[int, int]] = {
         mid: (int(goals or 0), int(done or 0))
         for mid, goals, done in _run(
@@ -462,6 +466,8 @@ def cohort_summary(
             reasons.append("under half of the hour budget two weeks running")
         if not goals_set and plan_day(m.plan_start, mtoday) > 3:
             reasons.append("no plan goals set yet")
+        if m.paused:
+            reasons.append("gets no reminders: my direct messages to them fail")
         if reasons:
             at_risk.append((m.name, "; ".join(reasons)))
     leaders.sort(key=lambda x: (-x[1], x[0].casefold()))

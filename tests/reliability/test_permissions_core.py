@@ -19,6 +19,7 @@ SETTING_VALUES = {
     "admin": "U-bo",
     "rest-day": "2026-12-24",
     "name": "Hijacked",
+    "paused": "on",
 }
 ADMIN_ACTIONS = [
     "/cohort summary",
