@@ -575,7 +575,7 @@ class Core:
                 + ", ".join(f"{hours_text(m)} {cat}" for cat, m in cmd.hours.items())
                 + "."
             )
-        lines.append(self._plan_line(session, member, now, plan))
+        lines.append(self.plan_line(session, member, now, plan))
         if note:
             lines.insert(0, note)
         public: list[Message] = []
@@ -746,13 +746,14 @@ class Core:
             return row.goal
         return self.content.plan.weeks[week - 1].default_goal
 
-    def _plan_line(
+    def plan_line(
         self,
         session: Session,
         member: Member,
         now: datetime,
         plan: dict[int, PlanWeek] | None = None,
     ) -> str:
+        """"Day N of 30 — this week: <goal>": on check-in replies and on every prompt."""
         day = plan_day(member.plan_start, stats.today_for(member, now))
         if day > PLAN_DAYS:
             return "Your 30-day plan is behind you — keep the sprints going."
@@ -1001,7 +1002,7 @@ class Core:
             ),
             None,
         )
-        blocks = [self._plan_line(session, member, now)]
+        blocks = [self.plan_line(session, member, now)]
         if used:
             blocks.append(self._freeze_line(used))
         if upcoming is not None:
@@ -1407,7 +1408,7 @@ class Core:
         key = f"snooze:m{member.id}:{until.astimezone(zone('UTC')):%Y%m%dT%H%M}"
         if session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is None:
             q = self.content.prompts.checkin_questions
-            message = Message(f"{q.did}\n{self._plan_line(session, member, now)}",
+            message = Message(f"{q.did}\n{self.plan_line(session, member, now)}",
                               title="Check-in time",
                               buttons=(Button("Check in now", "checkin_open", style="primary"),
                                        Button("Log hours", "hours_open")))

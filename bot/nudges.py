@@ -67,7 +67,7 @@ def member_message(
         hours=round(sum(week.values()) / 60, 1),
         target=round(sum(targets.values()) / 60, 1),
     )
-    blocks: list[str] = [core._plan_line(session, member, now, plan)]
+    blocks: list[str] = [core.plan_line(session, member, now, plan)]
     nudge_id: str | None = None
     picked = pick_nudge(core.content, member, kind, seed=key)
     text = fill(picked[1], values) if picked else TITLES[kind]
