@@ -100,9 +100,9 @@ USAGE: dict[str, str] = {
 
 COMMAND_NAMES = ("checkin", "hours", "plan", "sprint", "progress", "cohort", "help")
 _COMMAND_ALIASES = {"check-in": "checkin", "hour": "hours", "?": "help"}
-_SUMMARY = "  ".join(f"/{name}" for name in COMMAND_NAMES) + "  (/help <command> for more)"
+COMMANDS_SUMMARY = "  ".join(f"/{name}" for name in COMMAND_NAMES) + "  (/help <command> for more)"
 
-_HELP = """\
+HELP_TEXT = """\
 Here's what I can do:
 /checkin [text]  check in: what you did, what's next, blockers (no text opens a form)
 /hours <amount> <category> [note]  log time: 90m learning, 2h building, 1h30m networking
@@ -112,7 +112,7 @@ Here's what I can do:
 /cohort  start, join, leave, me (your settings), summary, export, settings, forget-me
 /help <command>  more on one command"""
 
-_HELP_TOPICS: dict[str, str] = {
+HELP_TOPICS: dict[str, str] = {
     "checkin": "Check in with what you did. Add segments on their own line or after ' | ':\n"
     "next: ..., blockers: ..., mood: 1-5, hours: 1h learning, 30m building.\n"
     "Late? Start with yesterday:, 2d: or a date (up to 3 days back).",
@@ -150,10 +150,10 @@ _TOPIC_ALIASES = {
 def help_text(topic: str | None = None) -> str:
     """The command list, or the usage and a few words on one command."""
     name = _help_topic(topic) if topic else None
-    if name not in _HELP_TOPICS:
-        return _HELP
+    if name not in HELP_TOPICS:
+        return HELP_TEXT
     lines = [usage for key, usage in USAGE.items() if key.split()[0] == name]
-    return "\n".join([*lines, _HELP_TOPICS[name]])
+    return "\n".join([*lines, HELP_TOPICS[name]])
 
 
 def parse(text: str) -> c.Command:
@@ -161,7 +161,7 @@ def parse(text: str) -> c.Command:
     _check_input_length(text)
     stripped = text.strip()
     if not stripped:
-        raise UsageError("Type a command to get started.\n" + _HELP, usage=_SUMMARY)
+        raise UsageError("Type a command to get started.\n" + HELP_TEXT, usage=COMMANDS_SUMMARY)
     # Any whitespace ends the name ("/checkin\nfinished lesson 4"); the rest keeps its lines.
     head, *rest = stripped.split(maxsplit=1)
     return parse_command(head, rest[0] if rest else "")
@@ -172,12 +172,12 @@ def parse_command(name: str, args: str) -> c.Command:
     _check_input_length(args)
     command = _command_name(name)
     if not command:
-        raise UsageError("Type a command to get started.\n" + _HELP, usage=_SUMMARY)
+        raise UsageError("Type a command to get started.\n" + HELP_TEXT, usage=COMMANDS_SUMMARY)
     parser = _PARSERS.get(command)
     if parser is None:
         raise UsageError(
             f"Unknown command {quote('/' + command)}.{_suggest(command, COMMAND_NAMES, '/')}",
-            usage=_SUMMARY,
+            usage=COMMANDS_SUMMARY,
         )
     return parser(args.strip())
 
@@ -189,7 +189,7 @@ def _parse_help(args: str) -> c.Help:
     if not args:
         return c.Help()
     topic = _help_topic(args)
-    if topic not in _HELP_TOPICS:
+    if topic not in HELP_TOPICS:
         raise UsageError(
             f"No help on {quote(args)}.{_suggest(topic, COMMAND_NAMES)}", usage=USAGE["help"]
         )
@@ -732,5 +732,5 @@ def _check_input_length(text: str) -> None:
     if len(text) > MAX_INPUT_CHARS:
         raise UsageError(
             f"That message has {len(text)} characters; the most I take is {MAX_INPUT_CHARS}.",
-            usage=_SUMMARY,
+            usage=COMMANDS_SUMMARY,
         )

@@ -3,6 +3,8 @@
 The core has already made user text safe (``safe_text``); here every string is also cut
 to the limit of the place it goes, so a long check-in can never make Discord reject a
 reply. Plain text (errors, short answers) is split into 2,000-character messages.
+Every text first has its command references put in Discord's syntax (``discord_text``):
+the core writes them as Slack and the console type them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.discord.syntax import discord_text
 from adapters.discord.views import ActionButton, Context
 from bot.messages import Message, safe_text
 
@@ -87,16 +90,20 @@ def split_text(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
 
 
 def plain_chunks(text: str) -> list[str]:
-    """Text for the ``content`` of messages: mention-safe, in 2,000-character pieces."""
-    return split_text(safe_text(text, limit=20_000))
+    """Text for the ``content`` of messages: Discord's command syntax, mention-safe, in
+    2,000-character pieces."""
+    return split_text(safe_text(discord_text(text), limit=20_000))
 
 
 def render(message: Message, *, context: Context | None = None) -> Rendered:
     """One embed (title, text and blocks, fields) plus a view of buttons and any files."""
     out = Rendered()
-    description = "\n\n".join(part for part in (message.text, *message.blocks) if part)
+    description = "\n\n".join(
+        discord_text(part) for part in (message.text, *message.blocks) if part
+    )
+    title = discord_text(message.title) if message.title else None
     embed = discord.Embed(
-        title=cut(message.title, TITLE_LIMIT) if message.title else None,
+        title=cut(title, TITLE_LIMIT) if title else None,
         description=cut(description, DESCRIPTION_LIMIT) if description else None,
         colour=COLOUR,
     )
@@ -105,6 +112,7 @@ def render(message: Message, *, context: Context | None = None) -> Rendered:
     if len(fields) > FIELD_COUNT_LIMIT:
         shown = fields[: FIELD_COUNT_LIMIT - 1]
     for item in shown:
+        # Fields carry what members wrote (what they did, their goals): shown as written.
         embed.add_field(
             name=cut(item.name or "\u200b", FIELD_NAME_LIMIT),
             value=cut(item.value or "\u200b", FIELD_VALUE_LIMIT),

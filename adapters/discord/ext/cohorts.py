@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from adapters.discord.syntax import DISCORD_USAGE
 from bot.domain import commands as c
 from bot.domain.amounts import parse_date
 from bot.domain.errors import UsageError
@@ -25,7 +26,6 @@ from bot.grammar import (
     MAX_SUMMARY_WEEKS_BACK,
     MAX_VALUE_CHARS,
     MY_SETTING_KEYS,
-    USAGE,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def _name(name: str | None) -> str | None:
     if len(text) > MAX_COHORT_NAME_CHARS:
         raise UsageError(
             f"A cohort name can be at most {MAX_COHORT_NAME_CHARS} characters.",
-            USAGE["cohort start"],
+            DISCORD_USAGE["cohort start"],
         )
     return text or None
 
@@ -63,12 +63,12 @@ def _name(name: str | None) -> str | None:
 def _id(value: str | None) -> str | None:
     text = (value or "").strip().lower()
     if len(text) > MAX_VALUE_CHARS:
-        raise UsageError("That id is too long.", USAGE["cohort join"])
+        raise UsageError("That id is too long.", DISCORD_USAGE["cohort join"])
     return text or None
 
 
 def away_command(days: int | None, until: str | None, off: bool | None) -> c.SetAway:
-    usage = USAGE["cohort me away"]
+    usage = DISCORD_USAGE["cohort me away"]
     given = [x for x in (days, until, off) if x is not None]
     if len(given) != 1:
         raise UsageError("Give one of days, until or off.", usage)
@@ -147,9 +147,9 @@ class Cohorts(commands.Cog):
         def build() -> c.Command:
             if key is None:
                 if value is not None:
-                    raise UsageError("Which setting? Pick a key.", USAGE["cohort me"])
+                    raise UsageError("Which setting? Pick a key.", DISCORD_USAGE["cohort me"])
                 return c.ShowMySettings()
-            usage = USAGE["cohort me"]
+            usage = DISCORD_USAGE["cohort me"]
             return c.ChangeMySetting(key=_key(key, MY_SETTING_KEYS, usage),
                                      value=_value(value, key, usage))
 
@@ -191,7 +191,7 @@ class Cohorts(commands.Cog):
     async def settings(self, interaction: discord.Interaction[CohortBot], key: str,
                        value: app_commands.Range[str, 1, 200]) -> None:
         def build() -> c.Command:
-            usage = USAGE["cohort settings"]
+            usage = DISCORD_USAGE["cohort settings"]
             return c.ChangeCohortSetting(key=_key(key, COHORT_SETTING_KEYS, usage),
                                          value=_value(value, key, usage))
 

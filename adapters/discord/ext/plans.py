@@ -9,9 +9,10 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from adapters.discord.syntax import DISCORD_USAGE
 from bot.domain import commands as c
 from bot.domain.errors import UsageError
-from bot.grammar import COMMAND_NAMES, MAX_GOAL_CHARS, USAGE
+from bot.grammar import COMMAND_NAMES, MAX_GOAL_CHARS
 
 if TYPE_CHECKING:
     from adapters.discord.bot import CohortBot
@@ -35,8 +36,7 @@ def plan_command(week: int | None, goal: str | None, done: bool | None,
                  project: int | None = None) -> c.Command:
     """``/plan`` shows; ``week`` + ``goal`` sets it; ``week`` + ``done`` marks it (or reopens);
     ``project`` (+ ``done``) marks a portfolio project shipped (or open again)."""
-    usage = ("/plan  |  /plan week:<1-4> goal:<text>  |  /plan week:<1-4> done:True  |  "
-             "/plan project:<1-3>")
+    usage = DISCORD_USAGE["plan"]
     if project is not None:
         if week is not None or goal is not None:
             raise UsageError("A project or a week — one at a time.", usage)
@@ -48,18 +48,18 @@ def plan_command(week: int | None, goal: str | None, done: bool | None,
     if goal is not None and done is not None:
         raise UsageError("Set a goal or mark a week done — one at a time.", usage)
     if goal is not None:
-        return c.SetPlanGoal(week=week, goal=_goal(goal, "plan goal", USAGE["plan set"]))
+        return c.SetPlanGoal(week=week, goal=_goal(goal, "plan goal", DISCORD_USAGE["plan set"]))
     if done is not None:
         return c.MarkPlanDone(week=week, done=done)
     raise UsageError(f"What about week {week}? Add goal:<text> or done:True.", usage)
 
 
 def sprint_command(goal: str | None, done: int | None) -> c.Command:
-    usage = "/sprint  |  /sprint goal:<text>  |  /sprint done:<n>"
+    usage = DISCORD_USAGE["sprint"]
     if goal is not None and done is not None:
         raise UsageError("Add a goal or tick one off — one at a time.", usage)
     if goal is not None:
-        return c.AddSprintGoal(text=_goal(goal, "sprint goal", USAGE["sprint goal"]))
+        return c.AddSprintGoal(text=_goal(goal, "sprint goal", DISCORD_USAGE["sprint goal"]))
     if done is not None:
         return c.MarkSprintGoalDone(number=done)
     return c.ShowSprint()
