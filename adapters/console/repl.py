@@ -19,6 +19,7 @@ from bot.domain.errors import UserError
 from bot.grammar import parse
 from bot.handlers import Actor, Core
 from bot.messages import Reply
+from bot.storage.db import DB_BUSY, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,12 @@ class ConsoleSession:
         except UserError as exc:
             print(f"  ⚠ {exc}", file=self.out)
             return False
-        except Exception:  # a bug: say so politely, keep the session alive
+        except Exception as exc:
+            if is_unavailable(exc):  # rolled back, nothing written: try again later
+                log.warning("console: database unavailable (%s)", type(exc).__name__)
+                print(f"  ⚠ {DB_BUSY}", file=self.out)
+                return False
+            # A bug: say so politely, keep the session alive.
             log.exception("console command failed")
             print("  ⚠ Something went wrong on my side; it has been logged.", file=self.out)
             return False

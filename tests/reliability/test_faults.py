@@ -5,6 +5,7 @@ minutes, a migration run twice, and several processes migrating a fresh database
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from adapters.console.repl import ConsoleSession
 from adapters.slack.platform import SlackPlatform
 from bot.bootstrap import App, bootstrap
 from bot.clock import FixedClock
@@ -121,6 +123,21 @@ def test_database_outage_on_discord_answers_try_again_and_writes_nothing(proxied
     with app.uow() as s:
         assert list(s.scalars(select(CheckInRow.did))) == ["after the outage"]
         assert s.scalar(select(func.count()).select_from(Member)) == 1
+
+
+@pytest.mark.postgres
+def test_database_outage_in_the_console_says_try_again_and_writes_nothing(proxied):
+    app, proxy = proxied
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana Lima", "Outage", out)
+    assert session.run_line("/cohort start Outage")
+    proxy.stop()
+    assert session.run_line("/checkin during the outage") is False
+    assert f"⚠ {DB_BUSY}" in out.getvalue() and "Something went wrong" not in out.getvalue()
+    proxy.start()
+    assert session.run_line("/checkin after the outage")
+    with app.uow() as s:
+        assert list(s.scalars(select(CheckInRow.did))) == ["after the outage"]
 
 
 @pytest.mark.postgres
