@@ -23,7 +23,7 @@ from bot import nudges
 from bot.content import CATEGORIES, Content
 from bot.domain.calendar import iso_week, week_start
 from bot.messages import Field, Message, bar, hours_text, safe_text
-from bot.reports import load_activity, zone
+from bot.reports import load_activity, members_at, zone
 from bot.stats import budget_targets
 from bot.storage.orm import Cohort, Member, MilestoneAward, PlanWeek
 from bot.text import fill
@@ -78,6 +78,8 @@ def cohort_digest(
 ) -> Digest:
     tz = zone(cohort.timezone)
     week_end = start + timedelta(days=6)
+    week_from = datetime.combine(start, datetime.min.time(), tz)
+    week_to = week_from + timedelta(days=7)
     first = start - timedelta(weeks=TREND_WEEKS - 1)
     act = load_activity(
         session,
@@ -85,6 +87,8 @@ def cohort_digest(
         checkins_from=first,
         weeks=[start - timedelta(weeks=back) for back in range(TREND_WEEKS)],
         until=week_end + timedelta(days=2),
+        # The members the week ended with (a digest sent late still tells that week).
+        as_of=week_to,
     )
     as_of = {m.id: min(now.astimezone(m.tz).date(), week_end) for m in act.members}
     targets = {b: budget_targets(content, b) for b in {m.budget for m in act.members}}
@@ -112,13 +116,11 @@ def cohort_digest(
     )
 
     # Wins: milestones reached and plan weeks shipped in the cohort's week.
-    week_from = datetime.combine(start, datetime.min.time(), tz)
-    week_to = week_from + timedelta(days=7)
     by_id = {m.id: m for m in act.members}
     titles = {ms.id: ms.title for ms in content.milestones}
     plan_kinds = {ms.id for ms in content.milestones if ms.kind == "plan_week"}
     plan_titles = {w.week: w.title for w in content.plan.weeks}
-    active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status != "left")
+    active = select(Member.id).where(members_at(cohort, week_to))
     won: dict[int, list[str]] = defaultdict(list)
     for mid, milestone in session.execute(
         select(MilestoneAward.member_id, MilestoneAward.milestone)

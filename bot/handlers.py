@@ -358,6 +358,7 @@ class Core:
         member.status = "active"
         member.plan_start = today
         member.joined_at = now
+        member.left_at = None
         member.cohort = cohort
         if existing is None:
             session.add(member)
@@ -452,6 +453,7 @@ class Core:
     def _leave(self, session: Session, cmd: c.LeaveCohort, actor: Actor, now: datetime) -> Reply:
         member = self._member(session, actor)
         member.status = "left"
+        member.left_at = now
         return Reply(
             Message(
                 "You've left the cohort. Your entries are kept in case you come back "

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import CATEGORIES, Content
@@ -128,14 +128,31 @@ class Activity:
         return sum(1 for d in expected if d in checked), len(expected)
 
 
+def members_at(cohort: Cohort, moment: datetime | None = None) -> ColumnElement[bool]:
+    """Who was in the cohort at ``moment`` (now when None): joined before it and not left
+    by then. Paused members (their DMs fail) are members all the same."""
+    if moment is None:
+        return (Member.cohort_id == cohort.id) & (Member.status != "left")
+    return (
+        (Member.cohort_id == cohort.id)
+        & (Member.joined_at < moment)
+        & ((Member.status != "left") | (Member.left_at >= moment))
+    )
+
+
 def load_activity(
-    session: Session, cohort: Cohort, *, checkins_from: date, weeks: list[date], until: date
+    session: Session,
+    cohort: Cohort,
+    *,
+    checkins_from: date,
+    weeks: list[date],
+    until: date,
+    as_of: datetime | None = None,
 ) -> Activity:
-    """Active members, their check-in days from ``checkins_from`` to ``until`` and their
-    minutes per category in the ISO ``weeks`` (Mondays): a handful of queries, whatever
-    the cohort's size."""
-    # Paused members (their DMs fail) are still in the cohort: only those who left are not.
-    active = (Member.cohort_id == cohort.id) & (Member.status != "left")
+    """The members at ``as_of`` (now when None), their check-in days from ``checkins_from``
+    to ``until`` and their minutes per category in the ISO ``weeks`` (Mondays): a handful
+    of queries, whatever the cohort's size."""
+    active = members_at(cohort, as_of)
     members = [
         MemberInfo(
             id=r.id,
@@ -355,6 +372,10 @@ def cohort_summary(
     start = week_start(today) - timedelta(weeks=weeks_back)
     week_end = start + timedelta(days=6)
     end = min(week_end, today)
+    week_from = datetime.combine(start, datetime.min.time(), tz)
+    week_to = week_from + timedelta(days=7)
+    # A past week counts the members it ended with, whoever has joined or left since.
+    as_of = week_to if weeks_back else None
     act = load_activity(
         session,
         cohort,
@@ -362,10 +383,9 @@ def cohort_summary(
         weeks=[start - timedelta(weeks=2), start - timedelta(weeks=1), start],
         # Up to two days past the week: the cohort's Sunday is Tuesday in some zones.
         until=week_end + timedelta(days=2),
+        as_of=as_of,
     )
-    week_from = datetime.combine(start, datetime.min.time(), tz)
-    week_to = week_from + timedelta(days=7)
-    ids_active = select(Member.id).where(Member.cohort_id == cohort.id, Member.status != "left")
+    ids_active = select(Member.id).where(members_at(cohort, as_of))
     plan: dict[int, tuple[int, int]] = {
         mid: (int(goals or 0), int(done or 0))
         for mid, goals, done in _run(

@@ -102,6 +102,32 @@ def test_a_member_who_left_mid_week(world, clock) -> None:
     assert sorted(r.split(",")[1] for r in hours) == ["U-ana", "U-ana", "U-ben", "U-ben"]
 
 
+def test_a_past_week_counts_the_members_it_ended_with(world, clock) -> None:
+    """Ben took part in week 49 and left in week 50; Cy joined in week 50. Week 49 stays as
+    it was; this week has Ana and Cy. Members who left keep their place in past weeks."""
+    clock.set(MONDAY)
+    world.say("Org", "/cohort start History")
+    for name in ("Ana", "Ben"):
+        world.say(name, "/cohort join")
+    for day in range(5):
+        clock.set(MONDAY + timedelta(days=day, hours=9))
+        for name in ("Ana", "Ben"):
+            world.say(name, f"/checkin day {day} | hours: 1h learning")
+    clock.set(MONDAY + timedelta(weeks=1, days=1))
+    world.say("Ben", "/cohort leave")
+    world.say("Cy", "/cohort join")
+    before = summary(world, clock.now(), weeks_back=1)
+    assert [ln.name for ln in before.lines] == ["Ana", "Ben"]
+    assert (before.members, before.minutes["learning"], before.checkin_rate) == (2, 600, 1.0)
+    assert "2 of 2" in digest_text(world, clock.now(), "digest:c1:2026-W49")
+    now = summary(world, clock.now())
+    assert [ln.name for ln in now.lines] == ["Ana", "Cy"]
+    # Back again: Ben is a member from his return on, not in the weeks before it.
+    world.say("Ben", "/cohort join")
+    assert [ln.name for ln in summary(world, clock.now()).lines] == ["Ana", "Ben", "Cy"]
+    assert [ln.name for ln in summary(world, clock.now(), weeks_back=1).lines] == ["Ana"]
+
+
 def test_a_forgotten_member_is_gone_from_every_summary_and_export(world, clock) -> None:
     clock.set(MONDAY - timedelta(days=7))
     world.say("Org", "/cohort start Forget")

@@ -134,6 +134,7 @@ class Member(Base):
     # Kept by the check-in handler so the scheduler needs no aggregate over all check-ins.
     last_checkin_on: Mapped[date | None] = mapped_column(Date)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by /cohort leave
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
 
