@@ -13,6 +13,7 @@ a message was duplicated or lost, or memory grew by 10% or more.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import os
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -43,7 +45,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from adapters.slack.app import build_app  # noqa: E402
 from adapters.slack.platform import SlackPlatform  # noqa: E402
 from adapters.slack.server import make_server  # noqa: E402
-from bot.bootstrap import bootstrap  # noqa: E402
+from bot.bootstrap import bootstrap, limit_malloc_arenas, settle_heap  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.delivery import RateLimiter, RetryPolicy  # noqa: E402
 from bot.logs import configure  # noqa: E402
@@ -180,7 +182,13 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=8.0, help="requests per second")
     parser.add_argument("--db", choices=("auto", "sqlite", "postgres"), default="auto")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="trace Python allocations (slower) and print what grew after warm-up",
+    )
     args = parser.parse_args()
+    limit_malloc_arenas()  # as `cohortbot run` does first thing
     rng = random.Random(args.seed)
 
     log_file = Path(tempfile.mkdtemp(prefix="cohortbot-soak-log-")) / "soak.jsonl"
@@ -220,9 +228,15 @@ def main() -> int:
     runtime.delivery.retry = RetryPolicy(base=1.0, cap=15.0)  # seconds, not the default minutes
     runtime.delivery.lease = timedelta(seconds=30)
     runtime.start()
+    settle_heap()  # as `cohortbot run` does just before it serves
     load.latencies.clear()
     load.statuses.clear()
     rss_start = 0
+    objects_start = threads_start = 0
+    traced_start = None
+    if args.trace_memory:
+        tracemalloc.start(1)
+    rss_by_minute: list[int] = []
 
     stop = threading.Event()
     faults: list[str] = []
@@ -271,6 +285,10 @@ def main() -> int:
         time.sleep(0.5)
         if not rss_start and time.monotonic() - t0 >= min(15.0, args.seconds / 8):
             rss_start = rss_kib()  # after warm-up: thread pools and caches are filled
+            objects_start, threads_start = len(gc.get_objects()), threading.active_count()
+            traced_start = tracemalloc.take_snapshot() if args.trace_memory else None
+        if time.monotonic() - t0 >= 60 * (len(rss_by_minute) + 1):
+            rss_by_minute.append(rss_kib())  # a plateau is warm-up; a steady climb, a leak
     stop.set()
     for t in threads:
         t.join(timeout=20)
@@ -291,6 +309,13 @@ def main() -> int:
         time.sleep(1)
     runtime.shutdown()
     rss_end = rss_kib()
+    objects_end, threads_end = len(gc.get_objects()), threading.active_count()
+    if args.trace_memory and traced_start is not None:
+        grew = tracemalloc.take_snapshot().compare_to(traced_start, "lineno")
+        print("\nPython allocations that grew most after warm-up:")
+        for stat in grew[:15]:
+            print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  "
+                  f"{stat.traceback}")
 
     with app.uow() as s:
         rows = s.execute(select(OutboxRow.key, OutboxRow.status, OutboxRow.due_at)).all()
@@ -325,6 +350,9 @@ def main() -> int:
         ("messages lost", str(lost)),
         ("memory RSS after warm-up / end", f"{rss_start / 1024:.1f} MiB / {rss_end / 1024:.1f} MiB "
                                    f"({growth:+.1f}%)"),
+        ("memory RSS each minute", " ".join(f"{k / 1024:.1f}" for k in rss_by_minute) + " MiB"),
+        ("Python objects after warm-up / end", f"{objects_start} / {objects_end}"),
+        ("threads after warm-up / end", f"{threads_start} / {threads_end}"),
     ]
     handler.flush()
     levels = Counter(json.loads(line)["level"] for line in log_file.read_text().splitlines())

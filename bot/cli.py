@@ -148,8 +148,10 @@ def _runtime(app: App, platform: Platform, name: str, args: argparse.Namespace):
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
+    from bot.bootstrap import limit_malloc_arenas
     from bot.scheduler import SchedulerConflict
 
+    limit_malloc_arenas()
     app = _app(_settings())
     name, opened = _delivering_platform(app, args.platform)
     with opened as platform:
@@ -166,8 +168,10 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.bootstrap import limit_malloc_arenas
     from bot.scheduler import SchedulerConflict
 
+    limit_malloc_arenas()
     app = _app(_settings())
     adapter = plugins.adapter(args.platform)
     runtimes = []
