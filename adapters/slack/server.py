@@ -9,6 +9,7 @@ time; this one binds where it is told and serves requests in threads.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -21,6 +22,15 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is not Slack
+# Each connection has a thread. One that sends nothing for this long is closed, and past
+# this many open at once a new one gets 503 at once: idle or slow connections cannot pile
+# up threads (Slack retries a 503).
+IDLE_SECONDS = 30.0
+MAX_CONNECTIONS = 128
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
 SLACK_CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
 
 
@@ -29,10 +39,39 @@ class SlackHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # bursts of connections must queue, not be reset
 
-    def __init__(self, address: tuple[str, int], bolt_app: App, path: str = EVENTS_PATH) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        bolt_app: App,
+        path: str = EVENTS_PATH,
+        *,
+        idle_seconds: float = IDLE_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.bolt_app = bolt_app
         self.events_path = path
+        self.idle_seconds = idle_seconds
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            log.warning("slack http: too many connections open; answered 503")
+            with contextlib.suppress(OSError):
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)  # its own thread
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
@@ -51,6 +90,10 @@ class SlackHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: SlackHTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: Slack and the benchmark reuse connections
+
+    def setup(self) -> None:
+        self.timeout = self.server.idle_seconds  # applied to the socket by setup()
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
@@ -148,6 +191,9 @@ def malformed(body: dict[str, Any]) -> bool:
     return kind == "event_callback" and not isinstance(body.get("event"), dict)
 
 
-def make_server(bolt_app: App, host: str, port: int, path: str = EVENTS_PATH) -> SlackHTTPServer:
-    """Bind (port 0 picks a free one) without serving yet; call ``serve_forever``."""
-    return SlackHTTPServer((host, port), bolt_app, path)
+def make_server(
+    bolt_app: App, host: str, port: int, path: str = EVENTS_PATH, **limits: Any
+) -> SlackHTTPServer:
+    """Bind (port 0 picks a free one) without serving yet; call ``serve_forever``.
+    ``limits``: ``idle_seconds`` and ``max_connections`` (see SlackHTTPServer)."""
+    return SlackHTTPServer((host, port), bolt_app, path, **limits)
