@@ -1,6 +1,10 @@
-"""Soak: the Slack HTTP app, the scheduler and a fake Slack API on loopback, under load and faults.
+"""Soak: `cohortbot run slack --http` as a real process, under load and faults, for minutes.
 
     python bench/soak.py [--seconds 300] [--members 40] [--rate 8] [--db auto|sqlite|postgres]
+
+The bot runs exactly as the Procfile starts it (its scheduler embedded, ticking every 2 s),
+in a process of its own, so the memory figures are the bot's alone: the fake Slack Web
+API, the database proxy and the simulated members live in this process.
 
 Simulated members send signed ``/checkin`` and ``/hours`` requests; their prompt times are
 spread over the run so the scheduler has real work every minute. Every minute a fault is
@@ -13,16 +17,17 @@ a message was duplicated or lost, or memory grew by 10% or more.
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import json
 import os
 import random
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-import tracemalloc
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -38,31 +43,18 @@ for sub in ("", "tests/slack", "tests/reliability"):
 from rel_proxy import TcpProxy  # noqa: E402
 from slack_fake_api import Failure, FakeSlackAPI  # noqa: E402
 from slack_harness import SECRET, payload, signed_headers  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from adapters.slack.app import build_app  # noqa: E402
-from adapters.slack.platform import SlackPlatform  # noqa: E402
-from adapters.slack.server import make_server  # noqa: E402
-from bot.bootstrap import bootstrap, limit_malloc_arenas, settle_heap  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.delivery import RateLimiter, RetryPolicy  # noqa: E402
-from bot.logs import configure  # noqa: E402
-from bot.scheduler import SchedulerRuntime  # noqa: E402
 from bot.storage.db import DB_BUSY, make_engine, normalize_url  # noqa: E402
 from bot.storage.orm import OutboxRow  # noqa: E402
 
+LEASE_SECONDS = 300  # Delivery's default lease on a claimed row
 PG_URL = normalize_url(
     os.environ.get("COHORTBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 )
 
 
-def rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 class SoakSlack(FakeSlackAPI):
@@ -145,8 +137,8 @@ class Load:
         return status, answer
 
 
-def make_database(kind: str) -> tuple[str, Any, Any]:
-    """(url the app uses, proxy or None, cleanup)."""
+def make_database(kind: str) -> tuple[str, str, Any, Any]:
+    """(url the bot uses, url to read the results by, proxy or None, cleanup)."""
     if kind in ("auto", "postgres"):
         try:
             admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -169,9 +161,54 @@ def make_database(kind: str) -> tuple[str, Any, Any]:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
 
-            return via, proxy, cleanup
+            return via, url.render_as_string(hide_password=False), proxy, cleanup
     folder = tempfile.mkdtemp(prefix="cohortbot-soak-")
-    return f"sqlite:///{folder}/soak.db", None, lambda: None
+    return f"sqlite:///{folder}/soak.db", f"sqlite:///{folder}/soak.db", None, lambda: None
+
+
+def start_bot(url: str, api: str, port: int, log: Any, workdir: Path) -> subprocess.Popen[bytes]:
+    """The Procfile's web process, with its scheduler embedded and ticking every 2 s."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": "xoxb-soak-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api,
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "slack", "--http",
+         "--tick-seconds", "2", "--delivery-seconds", "1"],
+        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_listening(port: int, bot: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if bot.poll() is not None:
+            raise SystemExit(f"cohortbot exited early with status {bot.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("cohortbot did not start listening")
+
+
+def proc_status(pid: int, field: str) -> int:
+    """A number from /proc/<pid>/status: VmRSS (KiB) or Threads."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
 
 
 def main() -> int:
@@ -182,25 +219,19 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=8.0, help="requests per second")
     parser.add_argument("--db", choices=("auto", "sqlite", "postgres"), default="auto")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--trace-memory",
-        action="store_true",
-        help="trace Python allocations (slower) and print what grew after warm-up",
-    )
     args = parser.parse_args()
-    limit_malloc_arenas()  # as `cohortbot run` does first thing
     rng = random.Random(args.seed)
 
-    log_file = Path(tempfile.mkdtemp(prefix="cohortbot-soak-log-")) / "soak.jsonl"
-    url, proxy, cleanup = make_database(args.db)
+    workdir = Path(tempfile.mkdtemp(prefix="cohortbot-soak-"))
+    log_file = workdir / "soak.jsonl"
+    url, direct_url, proxy, cleanup = make_database(args.db)
     fake = SoakSlack().start()
-    app = bootstrap(engine=make_engine(url), clock=SystemClock(), migrate=True)
-    handler = configure("WARNING", log_file.open("w"))  # after Alembic, which resets logging
-    client = WebClient(token="xoxb-soak-token", base_url=fake.url)
-    bolt = build_app(app.core, signing_secret=SECRET, client=client)
-    server = make_server(bolt, "127.0.0.1", 0)
-    server.start_in_thread()
-    load = Load(*server.server_address[:2], fake.root)
+    port = free_port()
+    log = log_file.open("wb")
+    bot = start_bot(url, fake.url, port, log, workdir)
+    wait_listening(port, bot)
+    results = make_engine(direct_url)  # read past the proxy, after the run
+    load = Load("127.0.0.1", port, fake.root)
 
     # The cohorts: every day a study day, UTC; prompts spread over the run's minutes.
     channels = [f"C{i + 1}" for i in range(args.channels)]
@@ -222,20 +253,9 @@ def main() -> int:
         at = start + timedelta(minutes=1 + index % minutes)
         load.command("/cohort", f"me prompt-time {at:%H:%M}", user, channel)
 
-    runtime = SchedulerRuntime(app, SlackPlatform(client), tick_seconds=2.0,
-                               delivery_seconds=1.0, worker="soak")
-    runtime.delivery.limiter = RateLimiter(50.0, 5.0)
-    runtime.delivery.retry = RetryPolicy(base=1.0, cap=15.0)  # seconds, not the default minutes
-    runtime.delivery.lease = timedelta(seconds=30)
-    runtime.start()
-    settle_heap()  # as `cohortbot run` does just before it serves
     load.latencies.clear()
     load.statuses.clear()
-    rss_start = 0
-    objects_start = threads_start = 0
-    traced_start = None
-    if args.trace_memory:
-        tracemalloc.start(1)
+    rss_start = threads_start = 0
     rss_by_minute: list[int] = []
 
     stop = threading.Event()
@@ -284,11 +304,12 @@ def main() -> int:
     while time.monotonic() - t0 < args.seconds:
         time.sleep(0.5)
         if not rss_start and time.monotonic() - t0 >= min(15.0, args.seconds / 8):
-            rss_start = rss_kib()  # after warm-up: thread pools and caches are filled
-            objects_start, threads_start = len(gc.get_objects()), threading.active_count()
-            traced_start = tracemalloc.take_snapshot() if args.trace_memory else None
+            # After warm-up: thread pools and caches are filled.
+            rss_start = proc_status(bot.pid, "VmRSS")
+            threads_start = proc_status(bot.pid, "Threads")
         if time.monotonic() - t0 >= 60 * (len(rss_by_minute) + 1):
-            rss_by_minute.append(rss_kib())  # a plateau is warm-up; a steady climb, a leak
+            # A plateau is warm-up; a steady climb, a leak.
+            rss_by_minute.append(proc_status(bot.pid, "VmRSS"))
     stop.set()
     for t in threads:
         t.join(timeout=20)
@@ -298,27 +319,30 @@ def main() -> int:
     fake.failures.clear()
     end = datetime.now(UTC)
 
-    # Drain: everything due by the end must go out (retries back off at most 15 s).
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        with app.uow() as s:
-            waiting = s.scalar(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.status.in_(("pending", "sending")), OutboxRow.due_at <= end))
-        if not waiting:
+    # Drain: everything due by the end must go out. Retries back off for seconds; a claim
+    # stranded by a cut connection waits for its lease to run out, as in production.
+    started = time.monotonic()
+    while True:
+        with results.connect() as conn:
+            waiting = dict(conn.execute(
+                select(OutboxRow.status, func.count())
+                .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.due_at <= end)
+                .group_by(OutboxRow.status)).all())
+        waited = time.monotonic() - started
+        if not waiting or waited > LEASE_SECONDS + 30 or (waited > 90 and "sending" not in waiting):
             break
         time.sleep(1)
-    runtime.shutdown()
-    rss_end = rss_kib()
-    objects_end, threads_end = len(gc.get_objects()), threading.active_count()
-    if args.trace_memory and traced_start is not None:
-        grew = tracemalloc.take_snapshot().compare_to(traced_start, "lineno")
-        print("\nPython allocations that grew most after warm-up:")
-        for stat in grew[:15]:
-            print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  "
-                  f"{stat.traceback}")
+    rss_end, threads_end = proc_status(bot.pid, "VmRSS"), proc_status(bot.pid, "Threads")
+    bot.send_signal(signal.SIGINT)
+    try:
+        bot.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        bot.kill()
+        bot.wait()
+    log.close()
 
-    with app.uow() as s:
-        rows = s.execute(select(OutboxRow.key, OutboxRow.status, OutboxRow.due_at)).all()
+    with results.connect() as conn:
+        rows = conn.execute(select(OutboxRow.key, OutboxRow.status, OutboxRow.due_at)).all()
     due = [r for r in rows if r.due_at.replace(tzinfo=r.due_at.tzinfo or UTC) <= end]
     by_status = Counter(r.status for r in due)
     sent_keys = {r.key for r in due if r.status == "sent"}
@@ -351,23 +375,27 @@ def main() -> int:
         ("memory RSS after warm-up / end", f"{rss_start / 1024:.1f} MiB / {rss_end / 1024:.1f} MiB "
                                    f"({growth:+.1f}%)"),
         ("memory RSS each minute", " ".join(f"{k / 1024:.1f}" for k in rss_by_minute) + " MiB"),
-        ("Python objects after warm-up / end", f"{objects_start} / {objects_end}"),
         ("threads after warm-up / end", f"{threads_start} / {threads_end}"),
+        ("bot exit status (SIGINT)", str(bot.returncode)),
     ]
-    handler.flush()
-    levels = Counter(json.loads(line)["level"] for line in log_file.read_text().splitlines())
-    table.append(("log lines (JSON)", f"{levels['WARNING']} warnings, {levels['ERROR']} errors "
-                                      f"-> {log_file}"))
+    levels: Counter[str] = Counter()
+    for line in log_file.read_text(errors="replace").splitlines():
+        try:
+            levels[json.loads(line)["level"]] += 1
+        except (ValueError, KeyError, TypeError):
+            levels["not JSON"] += 1
+    table.append(("bot log lines (JSON on stderr)",
+                  f"{levels['WARNING']} warnings, {levels['ERROR']} errors, "
+                  f"{levels['not JSON']} not JSON -> {log_file}"))
     width = max(len(k) for k, _ in table)
     print()
     for k, v in table:
         print(f"{k:<{width}}  {v}")
-    server.shutdown()
-    server.server_close()
     fake.stop()
-    app.engine.dispose()
+    results.dispose()
     cleanup()
-    ok = duplicated == 0 and lost == 0 and growth < 10 and load.statuses["error"] == 0
+    ok = (duplicated == 0 and lost == 0 and growth < 10 and load.statuses["error"] == 0
+          and levels["ERROR"] == 0 and levels["not JSON"] == 0 and bot.returncode == 0)
     print("\nresult:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 
