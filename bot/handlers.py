@@ -136,21 +136,18 @@ PAUSED_COHORT = (
     "`/cohort settings paused off`."
 )
 # Lookups on every command, built once so each keeps its SQL cache key between calls.
-_COHORT_IN_CHANNEL = select(Cohort).where(
-    Cohort.platform == bindparam("platform"),
-    Cohort.workspace_id == bindparam("workspace_id"),
-    Cohort.channel_id == bindparam("channel_id"),
+_THIS_CHANNEL = (
+    (Cohort.platform == bindparam("platform"))
+    & (Cohort.workspace_id == bindparam("workspace_id"))
+    & (Cohort.channel_id == bindparam("channel_id"))
 )
+_COHORT_IN_CHANNEL = select(Cohort).where(_THIS_CHANNEL)
 _MEMBER_IN_CHANNEL = (
     select(Cohort, Member)
     .outerjoin(
         Member, (Member.cohort_id == Cohort.id) & (Member.user_id == bindparam("user_id"))
     )
-    .where(
-        Cohort.platform == bindparam("platform"),
-        Cohort.workspace_id == bindparam("workspace_id"),
-        Cohort.channel_id == bindparam("channel_id"),
-    )
+    .where(_THIS_CHANNEL)
 )
 # One statement, no read first: this runs after every public check-in card.
 _RECORD_POST = (
@@ -162,6 +159,14 @@ _RECORD_POST = (
 _AWARDED = select(MilestoneAward.milestone).where(
     MilestoneAward.member_id == bindparam("member_id")
 )
+
+
+def _channel_of(actor: Actor) -> dict[str, str]:
+    return {
+        "platform": actor.platform,
+        "workspace_id": actor.workspace_id,
+        "channel_id": actor.channel_id,
+    }
 
 
 class Core:
@@ -235,14 +240,7 @@ class Core:
     # -- lookups -----------------------------------------------------------------------
 
     def _cohort(self, session: Session, actor: Actor) -> Cohort:
-        cohort = session.scalar(
-            _COHORT_IN_CHANNEL,
-            {
-                "platform": actor.platform,
-                "workspace_id": actor.workspace_id,
-                "channel_id": actor.channel_id,
-            },
-        )
+        cohort = session.scalar(_COHORT_IN_CHANNEL, _channel_of(actor))
         if cohort is None:
             raise NotFound(NO_COHORT)
         return cohort
@@ -250,13 +248,7 @@ class Core:
     def _lookup(self, session: Session, actor: Actor) -> tuple[Cohort, Member | None]:
         """The channel's cohort and the actor's membership in it, in one round trip."""
         row = session.execute(
-            _MEMBER_IN_CHANNEL,
-            {
-                "platform": actor.platform,
-                "workspace_id": actor.workspace_id,
-                "channel_id": actor.channel_id,
-                "user_id": actor.user_id,
-            },
+            _MEMBER_IN_CHANNEL, {**_channel_of(actor), "user_id": actor.user_id}
         ).first()
         if row is None:
             raise NotFound(NO_COHORT)
@@ -755,7 +747,7 @@ class Core:
         now: datetime,
         plan: dict[int, PlanWeek] | None = None,
     ) -> str:
-        """"Day N of 30 — this week: <goal>": on check-in replies and on every prompt."""
+        """The "Day N of 30 — this week: <goal>" line of check-in replies and prompts."""
         day = plan_day(member.plan_start, stats.today_for(member, now))
         if day > PLAN_DAYS:
             return "Your 30-day plan is behind you — keep the sprints going."
