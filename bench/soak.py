@@ -333,11 +333,13 @@ def main() -> int:
             break
         time.sleep(1)
     rss_end, threads_end = proc_status(bot.pid, "VmRSS"), proc_status(bot.pid, "Threads")
-    bot.send_signal(signal.SIGINT)
+    bot.send_signal(signal.SIGTERM)  # how platforms stop a process
     try:
         bot.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        bot.kill()
+        bot.send_signal(signal.SIGUSR1)  # every thread's stack into the log, then
+        time.sleep(1)
+        bot.kill()  # what the platform does after its grace period
         bot.wait()
     log.close()
 
@@ -376,7 +378,7 @@ def main() -> int:
                                    f"({growth:+.1f}%)"),
         ("memory RSS each minute", " ".join(f"{k / 1024:.1f}" for k in rss_by_minute) + " MiB"),
         ("threads after warm-up / end", f"{threads_start} / {threads_end}"),
-        ("bot exit status (SIGINT)", str(bot.returncode)),
+        ("bot exit status after SIGTERM", str(bot.returncode)),
     ]
     levels: Counter[str] = Counter()
     for line in log_file.read_text(errors="replace").splitlines():

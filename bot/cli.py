@@ -7,9 +7,11 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -147,11 +149,23 @@ def _runtime(app: App, platform: Platform, name: str, args: argparse.Namespace):
     )
 
 
+def _stop_on_sigterm() -> None:
+    """Platforms stop a process with SIGTERM, then SIGKILL after a grace period: treat it
+    as Ctrl-C, so the server stops taking requests and the scheduler finishes the job in
+    hand instead of dying between a send and its record."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from bot.bootstrap import limit_malloc_arenas
     from bot.scheduler import SchedulerConflict
 
     limit_malloc_arenas()
+    _stop_on_sigterm()
     app = _app(_settings())
     name, opened = _delivering_platform(app, args.platform)
     with opened as platform:
@@ -172,6 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.scheduler import SchedulerConflict
 
     limit_malloc_arenas()
+    _stop_on_sigterm()
     app = _app(_settings())
     adapter = plugins.adapter(args.platform)
     runtimes = []
@@ -373,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
     configure_logging(level)  # JSON lines, tokens and passwords masked
     try:

@@ -64,9 +64,11 @@ def test_run_slack_http_serves_commands_and_its_scheduler_sends_the_prompt(
                    for call in posted), posted
         assert fake_slack.calls_to("conversations.open"), "prompts go by DM by default"
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)  # how platforms stop a process
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    # A clean stop: the server closed and the scheduler shut down, not killed mid-send.
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
