@@ -74,8 +74,9 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
 
     glibc hands threads their own arenas, up to eight per core, and each keeps the memory
     freed in it. A server that runs a thread per connection grows its RSS that way for
-    hours; every thread here waits on the GIL anyway, so few arenas cost nothing. In the
-    soak, RSS grew 11.1% in four minutes without the cap and 5.6% with it. Does nothing
+    hours; every thread here waits on the GIL anyway, so few arenas cost nothing. In a
+    four-minute soak (bot and harness then in one process), RSS grew 11.1% without the
+    cap and 5.6% with it. Does nothing
     when ``MALLOC_ARENA_MAX`` is set (the operator decided) or malloc is not glibc's.
     """
     if os.environ.get("MALLOC_ARENA_MAX"):
@@ -85,4 +86,3 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     except (OSError, AttributeError):  # not glibc: macOS, musl
         return False
     return bool(mallopt(M_ARENA_MAX, arenas))
-
