@@ -363,13 +363,7 @@ class Core:
     def _start_cohort(
         self, session: Session, cmd: c.StartCohort, actor: Actor, now: datetime
     ) -> Reply:
-        existing = session.scalar(
-            select(Cohort).where(
-                Cohort.platform == actor.platform,
-                Cohort.workspace_id == actor.workspace_id,
-                Cohort.channel_id == actor.channel_id,
-            )
-        )
+        existing = session.scalar(_COHORT_IN_CHANNEL, _channel_of(actor))
         if existing is not None:
             raise UsageError(
                 f"This channel already has a cohort: {safe_text(existing.name, 80)}. "
