@@ -22,7 +22,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,13 @@ for sub in ("", "tests/slack", "tests/reliability"):
 
 from rel_proxy import TcpProxy  # noqa: E402
 from slack_fake_api import Failure, FakeSlackAPI  # noqa: E402
-from slack_harness import SECRET, payload, signed_headers  # noqa: E402
+from slack_harness import (  # noqa: E402
+    SECRET,
+    free_port,
+    payload,
+    signed_headers,
+    wait_until_listening,
+)
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -184,25 +189,6 @@ def start_bot(url: str, api: str, port: int, log: Any, workdir: Path) -> subproc
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_listening(port: int, bot: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if bot.poll() is not None:
-            raise SystemExit(f"cohortbot exited early with status {bot.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("cohortbot did not start listening")
-
-
 def proc_status(pid: int, field: str) -> int:
     """A number from /proc/<pid>/status: VmRSS (KiB) or Threads."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -229,7 +215,7 @@ def main() -> int:
     port = free_port()
     log = log_file.open("wb")
     bot = start_bot(url, fake.url, port, log, workdir)
-    wait_listening(port, bot)
+    wait_until_listening(port, bot, timeout=60)
     results = make_engine(direct_url)  # read past the proxy, after the run
     load = Load("127.0.0.1", port, fake.root)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import http.client
 import json
+import socket
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -128,3 +130,27 @@ class SlackDriver:
     def event(self, data: dict[str, Any]) -> Response:
         body = json.dumps(data)
         return self.signed(body, content_type="application/json")
+
+
+# -- cohortbot as a real process --------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Return once ``proc`` accepts connections on ``port``; fail if it exits or is slow."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            detail = proc.communicate()[1] if proc.stderr else f"status {proc.returncode}"
+            raise AssertionError(f"cohortbot exited early: {detail}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("cohortbot did not start listening")
