@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +74,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             if parsed.database not in (None, "", ":memory:"):
-                cur.execute("PRAGMA journal_mode=WAL")
+                _enable_wal(cur, timeout=30.0)
             cur.close()
 
         return engine
@@ -81,6 +83,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     except Exception as exc:  # a missing driver or bad option: say so without the URL
         raise DatabaseUnavailable(f"cannot use {safe_url(url)}: {type(exc).__name__}") from exc
+
+
+def _enable_wal(cur: Any, timeout: float) -> None:
+    """Switch the file to WAL, waiting for another process's write as busy_timeout would.
+
+    A new file is not WAL until its first write commits. While another process holds the
+    write lock (a migration), SQLite answers this switch "database is locked" at once
+    rather than waiting, since waiting there could deadlock: so two processes upgrading
+    a fresh file sometimes failed to connect. Try again until the write is done.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def alembic_config(engine: Engine) -> Config:
