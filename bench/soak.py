@@ -60,8 +60,6 @@ PG_URL = normalize_url(
 )
 
 
-
-
 class SoakSlack(FakeSlackAPI):
     """The fake Web API with outages, and bounded memory: counts instead of keeping calls."""
 
@@ -115,9 +113,15 @@ class Load:
 
     def command(self, name: str, text: str, user: str, channel: str) -> tuple[int, str]:
         data = payload("slash_command")
-        data.update(command=name, text=text, user_id=user, user_name=user.lower(),
-                    channel_id=channel, team_id="T1",
-                    response_url=f"{self.fake_root}/response/{next(self._n)}")
+        data.update(
+            command=name,
+            text=text,
+            user_id=user,
+            user_name=user.lower(),
+            channel_id=channel,
+            team_id="T1",
+            response_url=f"{self.fake_root}/response/{next(self._n)}",
+        )
         body = urlencode(data)
         started = time.perf_counter()
         try:
@@ -183,9 +187,22 @@ def start_bot(url: str, api: str, port: int, log: Any, workdir: Path) -> subproc
         "LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "slack", "--http",
-         "--tick-seconds", "2", "--delivery-seconds", "1"],
-        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "slack",
+            "--http",
+            "--tick-seconds",
+            "2",
+            "--delivery-seconds",
+            "1",
+        ],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
 
 
@@ -254,8 +271,13 @@ def main() -> int:
             if rng.random() < 0.6:
                 load.command("/checkin", f"worked on lesson {rng.randint(1, 9)}", user, channel)
             else:
-                load.command("/hours", f"{rng.choice(['30m', '1h', '90m'])} "
-                             f"{rng.choice(['learning', 'building', 'networking'])}", user, channel)
+                load.command(
+                    "/hours",
+                    f"{rng.choice(['30m', '1h', '90m'])} "
+                    f"{rng.choice(['learning', 'building', 'networking'])}",
+                    user,
+                    channel,
+                )
             stop.wait(pause * rng.uniform(0.5, 1.5))
 
     def inject_faults() -> None:
@@ -310,10 +332,13 @@ def main() -> int:
     started = time.monotonic()
     while True:
         with results.connect() as conn:
-            waiting = dict(conn.execute(
-                select(OutboxRow.status, func.count())
-                .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.due_at <= end)
-                .group_by(OutboxRow.status)).all())
+            waiting = dict(
+                conn.execute(
+                    select(OutboxRow.status, func.count())
+                    .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.due_at <= end)
+                    .group_by(OutboxRow.status)
+                ).all()
+            )
         waited = time.monotonic() - started
         if not waiting or waited > LEASE_SECONDS + 30 or (waited > 90 and "sending" not in waiting):
             break
@@ -340,28 +365,40 @@ def main() -> int:
     latencies = sorted(load.latencies)
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies \
-            else 0.0
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+        )
 
     growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
     table = [
-        ("duration", f"{args.seconds:.0f} s, {args.members} members, {len(channels)} channels, "
-                     f"{'PostgreSQL via proxy' if proxy else 'SQLite'}"),
-        ("requests served", f"{sum(load.statuses.values())} "
-                            f"({load.statuses['ok']} ok, {load.statuses['db busy, try again']} "
-                            "'database busy, try again')"),
+        (
+            "duration",
+            f"{args.seconds:.0f} s, {args.members} members, {len(channels)} channels, "
+            f"{'PostgreSQL via proxy' if proxy else 'SQLite'}",
+        ),
+        (
+            "requests served",
+            f"{sum(load.statuses.values())} "
+            f"({load.statuses['ok']} ok, {load.statuses['db busy, try again']} "
+            "'database busy, try again')",
+        ),
         ("latency p50 / p99", f"{pct(0.50):.1f} ms / {pct(0.99):.1f} ms"),
         ("request errors (5xx, resets)", str(load.statuses["error"])),
         ("faults injected", "; ".join(faults) or "none"),
         ("API calls refused by faults", str(fake.refused)),
         ("messages due", str(len(due))),
-        ("messages sent", f"{len(sent_keys)} (skipped by rule: {by_status['skipped']}, "
-                          f"failed: {by_status['failed']}, still pending: "
-                          f"{by_status['pending'] + by_status['sending']})"),
+        (
+            "messages sent",
+            f"{len(sent_keys)} (skipped by rule: {by_status['skipped']}, "
+            f"failed: {by_status['failed']}, still pending: "
+            f"{by_status['pending'] + by_status['sending']})",
+        ),
         ("messages duplicated", str(duplicated)),
         ("messages lost", str(lost)),
-        ("memory RSS after warm-up / end", f"{rss_start / 1024:.1f} MiB / {rss_end / 1024:.1f} MiB "
-                                   f"({growth:+.1f}%)"),
+        (
+            "memory RSS after warm-up / end",
+            f"{rss_start / 1024:.1f} MiB / {rss_end / 1024:.1f} MiB ({growth:+.1f}%)",
+        ),
         ("memory RSS each minute", " ".join(f"{k / 1024:.1f}" for k in rss_by_minute) + " MiB"),
         ("threads after warm-up / end", f"{threads_start} / {threads_end}"),
         ("bot exit status after SIGTERM", str(bot.returncode)),
@@ -372,9 +409,13 @@ def main() -> int:
             levels[json.loads(line)["level"]] += 1
         except (ValueError, KeyError, TypeError):
             levels["not JSON"] += 1
-    table.append(("bot log lines (JSON on stderr)",
-                  f"{levels['WARNING']} warnings, {levels['ERROR']} errors, "
-                  f"{levels['not JSON']} not JSON -> {log_file}"))
+    table.append(
+        (
+            "bot log lines (JSON on stderr)",
+            f"{levels['WARNING']} warnings, {levels['ERROR']} errors, "
+            f"{levels['not JSON']} not JSON -> {log_file}",
+        )
+    )
     width = max(len(k) for k, _ in table)
     print()
     for k, v in table:
@@ -382,8 +423,15 @@ def main() -> int:
     fake.stop()
     results.dispose()
     cleanup()
-    ok = (duplicated == 0 and lost == 0 and growth < 10 and load.statuses["error"] == 0
-          and levels["ERROR"] == 0 and levels["not JSON"] == 0 and bot.returncode == 0)
+    ok = (
+        duplicated == 0
+        and lost == 0
+        and growth < 10
+        and load.statuses["error"] == 0
+        and levels["ERROR"] == 0
+        and levels["not JSON"] == 0
+        and bot.returncode == 0
+    )
     print("\nresult:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -144,9 +144,7 @@ _THIS_CHANNEL = (
 _COHORT_IN_CHANNEL = select(Cohort).where(_THIS_CHANNEL)
 _MEMBER_IN_CHANNEL = (
     select(Cohort, Member)
-    .outerjoin(
-        Member, (Member.cohort_id == Cohort.id) & (Member.user_id == bindparam("user_id"))
-    )
+    .outerjoin(Member, (Member.cohort_id == Cohort.id) & (Member.user_id == bindparam("user_id")))
     .where(_THIS_CHANNEL)
 )
 # One statement, no read first: this runs after every public check-in card.
@@ -570,7 +568,13 @@ class Core:
         if member.checkins_public:
             public.append(
                 self._checkin_card(
-                    member, cmd.did, cmd.next, cmd.blockers, cmd.mood, day, now,
+                    member,
+                    cmd.did,
+                    cmd.next,
+                    cmd.blockers,
+                    cmd.mood,
+                    day,
+                    now,
                     ref=checkin_ref(row.id),
                 )
             )
@@ -621,8 +625,15 @@ class Core:
                 updates = (Update(row.posted_channel, row.posted_message_id, card),)
             else:  # where the card landed is unknown: post the new text, marked as an edit
                 card = self._checkin_card(
-                    member, row.did, row.next, row.blockers, row.mood, day, now,
-                    edited=True, ref=ref,
+                    member,
+                    row.did,
+                    row.next,
+                    row.blockers,
+                    row.mood,
+                    day,
+                    now,
+                    edited=True,
+                    ref=ref,
                 )
                 public = (card,)
         return Reply(
@@ -784,9 +795,11 @@ class Core:
             title="Your 30-day plan",
             fields=tuple(fields),
             blocks=(
-                "Portfolio: " + "  ".join(
+                "Portfolio: "
+                + "  ".join(
                     f"{'✅' if p.number in shipped else '◻️'} {p.number}. {p.name}"
-                    for p in self.content.portfolio.projects),
+                    for p in self.content.portfolio.projects
+                ),
                 "Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>` · "
                 "a project shipped: `/plan project <1-3>`",
             ),
@@ -797,8 +810,11 @@ class Core:
     ) -> Reply:
         member = self._member(session, actor)
         project = next(p for p in self.content.portfolio.projects if p.number == cmd.number)
-        row = session.scalar(select(PortfolioProject).where(
-            PortfolioProject.member_id == member.id, PortfolioProject.number == cmd.number))
+        row = session.scalar(
+            select(PortfolioProject).where(
+                PortfolioProject.member_id == member.id, PortfolioProject.number == cmd.number
+            )
+        )
         if not cmd.done:
             if row is not None:
                 session.delete(row)
@@ -808,8 +824,9 @@ class Core:
         session.add(PortfolioProject(member_id=member.id, number=cmd.number, done_at=now))
         session.flush()
         celebrations = self._award(session, member, now)
-        text = "\n".join([f"Project {cmd.number} shipped: {project.name}.",
-                          *(m.text for m in celebrations)])
+        text = "\n".join(
+            [f"Project {cmd.number} shipped: {project.name}.", *(m.text for m in celebrations)]
+        )
         public = tuple(celebrations) if member.checkins_public else ()
         return Reply(Message(text, title="Portfolio"), public=public)
 
@@ -1311,12 +1328,14 @@ class Core:
             return Reply(Message(f"Done: {shown} — no prompts, and no streak loss."))
         elif key == "paused":
             cohort.paused = self._on_off(value.lower(), usage)
-            return Reply(Message(
-                "Done: prompts, reminders and digests for this cohort are paused. Members can "
-                "still check in. `/cohort settings paused off` starts them again."
-                if cohort.paused
-                else "Done: prompts, reminders and digests for this cohort are on again."
-            ))
+            return Reply(
+                Message(
+                    "Done: prompts, reminders and digests for this cohort are paused. Members can "
+                    "still check in. `/cohort settings paused off` starts them again."
+                    if cohort.paused
+                    else "Done: prompts, reminders and digests for this cohort are on again."
+                )
+            )
         else:
             raise UsageError(f"Unknown cohort setting '{safe_text(key, 40)}'.", usage)
         return Reply(Message(f"Done: cohort {key} is now {safe_text(shown, 80)}."))
@@ -1357,7 +1376,13 @@ class Core:
         sprint_ids = select(Sprint.id).where(Sprint.member_id == member.id)
         session.execute(delete(SprintGoal).where(SprintGoal.sprint_id.in_(sprint_ids)))
         for table in (
-            Sprint, CheckInRow, HourLog, MilestoneAward, PlanWeek, PortfolioProject, AwayPeriod,
+            Sprint,
+            CheckInRow,
+            HourLog,
+            MilestoneAward,
+            PlanWeek,
+            PortfolioProject,
+            AwayPeriod,
             OutboxRow,
         ):
             session.execute(delete(table).where(table.member_id == member.id))
@@ -1396,18 +1421,33 @@ class Core:
         key = f"snooze:m{member.id}:{until.astimezone(zone('UTC')):%Y%m%dT%H%M}"
         if session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is None:
             q = self.content.prompts.checkin_questions
-            message = Message(f"{q.did}\n{self.plan_line(session, member, now)}",
-                              title="Check-in time",
-                              buttons=(Button("Check in now", "checkin_open", style="primary"),
-                                       Button("Log hours", "hours_open")))
-            session.add(OutboxRow(
-                key=key, cohort_id=member.cohort_id, member_id=member.id, kind="snoozed_prompt",
-                payload=message.to_dict(), due_at=until, expires_at=until + timedelta(hours=2),
-                status="pending", attempts=0, created_at=now))
+            message = Message(
+                f"{q.did}\n{self.plan_line(session, member, now)}",
+                title="Check-in time",
+                buttons=(
+                    Button("Check in now", "checkin_open", style="primary"),
+                    Button("Log hours", "hours_open"),
+                ),
+            )
+            session.add(
+                OutboxRow(
+                    key=key,
+                    cohort_id=member.cohort_id,
+                    member_id=member.id,
+                    kind="snoozed_prompt",
+                    payload=message.to_dict(),
+                    due_at=until,
+                    expires_at=until + timedelta(hours=2),
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                )
+            )
         return Reply(Message(text))
 
-    def _review_plan_week(self, session: Session, cmd: c.ReviewPlanWeek, actor: Actor,
-                          now: datetime) -> Reply:
+    def _review_plan_week(
+        self, session: Session, cmd: c.ReviewPlanWeek, actor: Actor, now: datetime
+    ) -> Reply:
         member = self._member(session, actor)
         day = plan_day(member.plan_start, stats.today_for(member, now))
         if day > PLAN_DAYS:
@@ -1416,18 +1456,26 @@ class Core:
         if cmd.done:
             return self._mark_plan_done(session, c.MarkPlanDone(week), actor, now)
         goal = self._plan_goal(stats.plan_weeks(session, member.id).get(week), week)
-        return Reply(Message(
-            f"Not yet is fine. Week {week}: {safe_text(goal, 300)} — what's the smallest next "
-            "step? Add it with `/sprint goal <text>`."))
+        return Reply(
+            Message(
+                f"Not yet is fine. Week {week}: {safe_text(goal, 300)} — what's the smallest next "
+                "step? Add it with `/sprint goal <text>`."
+            )
+        )
 
     def home_cards(self, platform: str, workspace_id: str, user_id: str) -> list[Message]:
         """Plan, sprint and progress for every cohort the user is in on this workspace."""
         now = self.clock.now()
         with self.uow() as session:
             members = session.scalars(
-                select(Member).join(Cohort).where(
-                    Cohort.platform == platform, Cohort.workspace_id == workspace_id,
-                    Member.user_id == user_id, Member.status != "left")
+                select(Member)
+                .join(Cohort)
+                .where(
+                    Cohort.platform == platform,
+                    Cohort.workspace_id == workspace_id,
+                    Member.user_id == user_id,
+                    Member.status != "left",
+                )
             ).all()
             cards: list[Message] = []
             for member in members:
@@ -1436,12 +1484,19 @@ class Core:
                 cards.append(self.plan_card(session, member, now))
                 cards.append(self.sprint_card(session, member, now))
                 recent = session.scalars(
-                    select(MilestoneAward).where(MilestoneAward.member_id == member.id)
-                    .order_by(MilestoneAward.awarded_at.desc()).limit(3)).all()
+                    select(MilestoneAward)
+                    .where(MilestoneAward.member_id == member.id)
+                    .order_by(MilestoneAward.awarded_at.desc())
+                    .limit(3)
+                ).all()
                 if recent:
                     titles = {m.id: m.title for m in self.content.milestones}
-                    cards.append(Message(", ".join(titles.get(r.milestone, r.milestone)
-                                                   for r in recent), title="Recent milestones"))
+                    cards.append(
+                        Message(
+                            ", ".join(titles.get(r.milestone, r.milestone) for r in recent),
+                            title="Recent milestones",
+                        )
+                    )
             return cards
 
     def _help(self, session: Session, cmd: c.Help, actor: Actor, now: datetime) -> Reply:

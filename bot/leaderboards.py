@@ -126,8 +126,9 @@ def leaderboards(session: Session, cohort: Cohort, now: datetime) -> list[Board]
 def _places(pairs: tuple[tuple[str, int], ...], kind: str) -> str:
     if not pairs:
         return "nobody yet"
-    return " · ".join(f"{i}. {name} {_show(value, kind)}" for i, (name, value) in
-                      enumerate(pairs, 1))
+    return " · ".join(
+        f"{i}. {name} {_show(value, kind)}" for i, (name, value) in enumerate(pairs, 1)
+    )
 
 
 def _show(value: int, kind: str) -> str:

@@ -46,8 +46,9 @@ class Platform(Protocol):
 
     name: str
 
-    def send(self, destination: Destination, message: Message, *, key: str | None = None) -> str:
-        ...
+    def send(
+        self, destination: Destination, message: Message, *, key: str | None = None
+    ) -> str: ...
 
 
 class Recoverable(Protocol):

@@ -73,9 +73,7 @@ _MEMBER = bindparam("member_id")
 _AWAY_AND_REST = (
     select(AwayPeriod.start_date, AwayPeriod.end_date)
     .where(AwayPeriod.member_id == _MEMBER)
-    .union_all(
-        select(RestDay.day, RestDay.day).where(RestDay.cohort_id == bindparam("cohort_id"))
-    )
+    .union_all(select(RestDay.day, RestDay.day).where(RestDay.cohort_id == bindparam("cohort_id")))
 )
 _CHECKIN_DATES = select(CheckInRow.local_date).where(CheckInRow.member_id == _MEMBER)
 _PLAN_WEEKS = select(PlanWeek).where(PlanWeek.member_id == _MEMBER)

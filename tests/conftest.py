@@ -88,9 +88,16 @@ def _truncate(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-        sequences = conn.execute(text(
-            "SELECT sequence_name FROM information_schema.sequences "
-            "WHERE sequence_schema = 'public'")).scalars().all()
+        sequences = (
+            conn.execute(
+                text(
+                    "SELECT sequence_name FROM information_schema.sequences "
+                    "WHERE sequence_schema = 'public'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         for name in sequences:
             conn.execute(text(f'ALTER SEQUENCE "{name}" RESTART WITH 1'))
 
@@ -148,9 +155,15 @@ class World:
         self.admins: set[str] = set()
 
     def actor(self, name: str) -> Actor:
-        return Actor(platform=self.platform, workspace_id="W1", channel_id=self.channel,
-                     user_id=f"U-{name.lower()}", display_name=name,
-                     timezone=self.zones.get(name), platform_admin=name in self.admins)
+        return Actor(
+            platform=self.platform,
+            workspace_id="W1",
+            channel_id=self.channel,
+            user_id=f"U-{name.lower()}",
+            display_name=name,
+            timezone=self.zones.get(name),
+            platform_admin=name in self.admins,
+        )
 
     def say(self, name: str, line: str) -> Reply:
         """Run a typed command; user errors propagate so tests can assert on them."""
@@ -160,8 +173,9 @@ class World:
         """Every row of every table in key order: "nothing changed" is two equal snapshots."""
         with self.app.uow() as s:
             return {
-                t.name: [tuple(r) for r in s.execute(
-                    select(t).order_by(*t.primary_key.columns)).all()]
+                t.name: [
+                    tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns)).all()
+                ]
                 for t in Base.metadata.sorted_tables
             }
 

@@ -48,12 +48,14 @@ def test_a_late_entry_on_monday_for_sunday_counts_for_the_previous_week(world, c
         assert s.scalars(select(CheckInRow.local_date)).one() == date(2026, 11, 29)
     # This week's sprint is empty; last week's has it.
     assert sprint_hours(world) == (
-        "Sprint 2026-W49", {"Learning": "0 h / 5 h", "Building": "0 h / 8 h",
-                            "Networking": "0 h / 2 h"})
+        "Sprint 2026-W49",
+        {"Learning": "0 h / 5 h", "Building": "0 h / 8 h", "Networking": "0 h / 2 h"},
+    )
     clock.set(datetime(2026, 11, 29, 20, tzinfo=UTC))
     assert sprint_hours(world) == (
-        "Sprint 2026-W48", {"Learning": "5 h / 5 h", "Building": "8 h / 8 h",
-                            "Networking": "2 h / 2 h"})
+        "Sprint 2026-W48",
+        {"Learning": "5 h / 5 h", "Building": "8 h / 8 h", "Networking": "2 h / 2 h"},
+    )
     # And the week leaderboard: last week 15 h, this week nobody yet.
     with world.app.uow() as s:
         cohort = s.scalars(select(Cohort)).one()

@@ -99,8 +99,10 @@ def test_an_opted_in_cohort_with_nothing_logged_says_nobody_yet(world, clock) ->
     world.say("Ana", "/cohort start AI Switchers")
     world.say("Ana", "/cohort join")
     world.say("Ana", "/cohort me leaderboard on")
-    assert lines(world, clock)[:2] == ["This week's hours: nobody yet",
-                                       "This week's streaks: nobody yet"]
+    assert lines(world, clock)[:2] == [
+        "This week's hours: nobody yet",
+        "This week's streaks: nobody yet",
+    ]
 
 
 def test_the_week_board_resets_on_monday_and_the_month_board_on_the_first(world, clock) -> None:

@@ -251,8 +251,14 @@ def run_demo(
     )
 
     # The virtual clock runs far faster than any platform limit, so the demo sends unthrottled.
-    delivery = Delivery(core, app.uow, platform, clock, worker="demo",
-                        limiter=RateLimiter(global_per_second=1e9, channel_per_second=1e9))
+    delivery = Delivery(
+        core,
+        app.uow,
+        platform,
+        clock,
+        worker="demo",
+        limiter=RateLimiter(global_per_second=1e9, channel_per_second=1e9),
+    )
     answered: set[tuple[str, date]] = set()
     end = datetime(START.year, START.month, START.day, tzinfo=UTC) + timedelta(days=days)
     day_shown: date | None = None

@@ -62,8 +62,7 @@ MAX_RATELIMIT_WAIT = 30.0  # discord.py's minimum for this setting
 SHUTDOWN_GRACE = 5.0  # seconds to finish interactions in flight when stopping
 
 SORRY = (
-    "Sorry — something went wrong on my side and nothing was saved. "
-    "Please try again in a moment."
+    "Sorry — something went wrong on my side and nothing was saved. Please try again in a moment."
 )
 SORRY_AFTER = (
     "Sorry — something went wrong on my side while answering. Check with `/progress` "
@@ -74,9 +73,7 @@ UNKNOWN_BUTTON = (
     "That button isn't one I recognise (it may be from an older version of me). "
     "Nothing was changed; try `/checkin` or `/help`."
 )
-UNKNOWN_FORM = (
-    "I don't recognise that form, so nothing was saved. Open it again with `/checkin`."
-)
+UNKNOWN_FORM = "I don't recognise that form, so nothing was saved. Open it again with `/checkin`."
 FOREIGN_CONTEXT = (
     "There's no cohort here for that button or form: it belongs to another server, "
     "so nothing was changed."
@@ -248,8 +245,9 @@ class CohortBot(commands.Bot):
         """Build the command, run the core off the loop, answer. Never leaves one unanswered."""
         self._begin()
         try:
-            await self._run_command(interaction, build, slow=slow, context=context,
-                                    needs_cohort=needs_cohort)
+            await self._run_command(
+                interaction, build, slow=slow, context=context, needs_cohort=needs_cohort
+            )
         finally:
             self._end()
 
@@ -268,8 +266,13 @@ class CohortBot(commands.Bot):
                 if needs_cohort or interaction.guild_id is not None or context is not None:
                     actor = self.actor(interaction, context)
                 else:  # /help in a DM: no cohort to look up
-                    actor = Actor(PLATFORM, "dm", str(interaction.channel_id),
-                                  str(interaction.user.id), interaction.user.display_name)
+                    actor = Actor(
+                        PLATFORM,
+                        "dm",
+                        str(interaction.channel_id),
+                        str(interaction.user.id),
+                        interaction.user.display_name,
+                    )
             except UserError as exc:
                 await self.answer_error(interaction, str(exc))
                 return
@@ -292,12 +295,17 @@ class CohortBot(commands.Bot):
                 return
             except Exception as exc:  # the unit of work rolled back
                 if is_unavailable(exc):
-                    log.warning("interaction %s (%s): database unavailable (%s)",
-                                interaction.id, _describe(interaction), type(exc).__name__)
+                    log.warning(
+                        "interaction %s (%s): database unavailable (%s)",
+                        interaction.id,
+                        _describe(interaction),
+                        type(exc).__name__,
+                    )
                     await self.answer_error(interaction, DB_BUSY)
                     return
-                log.exception("core failed on interaction %s (%s)",
-                              interaction.id, _describe(interaction))
+                log.exception(
+                    "core failed on interaction %s (%s)", interaction.id, _describe(interaction)
+                )
                 await self.answer_error(interaction, SORRY)
                 return
             await self.send_reply(interaction, reply, self.context_of(actor))
@@ -345,8 +353,9 @@ class CohortBot(commands.Bot):
                     {"content": piece, "allowed_mentions": discord.AllowedMentions.none()},
                 )
         except discord.HTTPException as exc:
-            log.warning("could not answer interaction %s: %s %s",
-                        interaction.id, exc.status, exc.code)
+            log.warning(
+                "could not answer interaction %s: %s %s", interaction.id, exc.status, exc.code
+            )
         except Exception:
             log.exception("could not answer interaction %s", interaction.id)
 
@@ -379,8 +388,9 @@ class CohortBot(commands.Bot):
                 )
             posted: discord.Message = await channel.send(**rendered.send_kwargs())
         except discord.HTTPException as exc:
-            log.warning("could not post to channel %s: %s %s",
-                        context.channel_id, exc.status, exc.code)
+            log.warning(
+                "could not post to channel %s: %s %s", context.channel_id, exc.status, exc.code
+            )
             await self.answer_error(
                 interaction,
                 "Saved — but I couldn't post it in the cohort channel. An admin may need to "
@@ -453,8 +463,9 @@ class CohortBot(commands.Bot):
             await self.submit_form(interaction, str(data.get("custom_id", "")), data)
         elif interaction.type is discord.InteractionType.component:
             custom_id = str(data.get("custom_id", ""))
-            if not (is_action_id(custom_id)
-                    and message_has_component(interaction.message, custom_id)):
+            if not (
+                is_action_id(custom_id) and message_has_component(interaction.message, custom_id)
+            ):
                 log.info("unknown component %r from user %s", custom_id[:100], interaction.user.id)
                 await self.answer_error(interaction, UNKNOWN_BUTTON)
 
@@ -470,11 +481,14 @@ class CohortBot(commands.Bot):
         values = modal_values(data)
         build: Build
         if kind == FORM_HOURS:
+
             def build() -> c.Command:
                 return hours_from_form(values)
         else:
+
             def build() -> c.Command:
                 return checkin_from_form(values, edit=kind == FORM_CHECKIN_EDIT)
+
         await self.run_command(interaction, build, context=Context.from_match(match))
 
 
@@ -520,8 +534,8 @@ def checkin_from_form(values: dict[str, str], *, edit: bool) -> c.Command:
     for label, text in (("What you did", did), ("What's next", nxt), ("Blockers", blockers)):
         if len(text) > MAX_CHECKIN_CHARS:
             raise UsageError(
-                f"{label} can be at most {MAX_CHECKIN_CHARS} characters; this one has "
-                f"{len(text)}.", usage
+                f"{label} can be at most {MAX_CHECKIN_CHARS} characters; this one has {len(text)}.",
+                usage,
             )
     if not did:
         raise UsageError("Start with what you did.", usage)

@@ -75,8 +75,10 @@ def run(
             "Discord refused DISCORD_TOKEN (401); reset the token in the developer portal"
         ) from None
     except discord.PrivilegedIntentsRequired:
-        raise DiscordConfigError("Discord asked for a privileged intent; none is needed — "
-                                 "check you are running this version") from None
+        raise DiscordConfigError(
+            "Discord asked for a privileged intent; none is needed — "
+            "check you are running this version"
+        ) from None
     return 0
 
 

@@ -53,13 +53,15 @@ class DiscordPlatform:
         of posting a second one, which covers a worker dying between send and record.
         """
         if destination.platform != self.name:
-            raise DeliveryError(f"not a Discord destination: {destination.platform}",
-                                permanent=True)
+            raise DeliveryError(
+                f"not a Discord destination: {destination.platform}", permanent=True
+            )
         loop = self._loop()
         if _running_loop() is loop:
             raise RuntimeError("DiscordPlatform.send blocks; call it from a worker thread")
         future = asyncio.run_coroutine_threadsafe(
-            self.send_async(destination, message, key=key), loop)
+            self.send_async(destination, message, key=key), loop
+        )
         try:
             return future.result(self.timeout)
         except concurrent.futures.TimeoutError:
@@ -77,8 +79,9 @@ class DiscordPlatform:
             raise DeliveryError("the Discord bot is not running")
         return loop
 
-    async def send_async(self, destination: Destination, message: Message, *,
-                         key: str | None = None) -> str:
+    async def send_async(
+        self, destination: Destination, message: Message, *, key: str | None = None
+    ) -> str:
         """The same, on the bot's loop; every failure mapped to ``DeliveryError``."""
         try:
             channel = await self._channel(destination)
@@ -141,4 +144,3 @@ def _mapped(exc: discord.HTTPException) -> DeliveryError:
     # Any other 4xx: the request itself is wrong, and sending it again will not fix it.
     log.warning("Discord refused a message: %s %s", status, code)
     return DeliveryError(f"refused by Discord ({status}/{code})", permanent=True)
-

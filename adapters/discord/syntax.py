@@ -60,8 +60,7 @@ PHRASES: dict[str, str] = {
     "/cohort join [track] [budget]": "/cohort join [track:<track>] [budget:<budget>]",
     "/cohort me <key> <value>": "/cohort me key:<key> value:<value>",
     "/cohort me track <id>": "/cohort me key:track value:<id>",
-    "/cohort me budget <full-time|part-time|minimal>":
-        "/cohort me key:budget value:<full-time|part-time|minimal>",
+    "/cohort me budget <full-time|part-time|minimal>": "/cohort me key:budget value:<full-time|part-time|minimal>",
     "/cohort me leaderboard on": "/cohort me key:leaderboard value:on",
     "/cohort me delivery dm": "/cohort me key:delivery value:dm",
     "/cohort me delivery channel": "/cohort me key:delivery value:channel",
@@ -78,34 +77,24 @@ PHRASES: dict[str, str] = {
 # Commands the core and the content name without backticks, in the exact words they use.
 BARE_PHRASES: dict[str, str] = {
     # bot/grammar.py, reachable through /checkin text:...
-    "log hours with /hours (and /hours undo to take one back)":
-        "log hours with /hours (and /hours-undo to take one back)",
-    "e.g. /checkin finished lesson 4 | next: lesson 5.":
-        "e.g. /checkin text:finished lesson 4 | next: lesson 5.",
+    "log hours with /hours (and /hours undo to take one back)": "log hours with /hours (and /hours-undo to take one back)",
+    "e.g. /checkin finished lesson 4 | next: lesson 5.": "e.g. /checkin text:finished lesson 4 | next: lesson 5.",
     # bot/domain/amounts.py, reachable through /hours amount:...
     "use /hours undo.": "use /hours-undo.",
-    "(e.g. /hours 6h building yesterday)":
-        "(e.g. /hours amount:6h category:building day:yesterday)",
+    "(e.g. /hours 6h building yesterday)": "(e.g. /hours amount:6h category:building day:yesterday)",
     # bot/handlers.py usage lines
-    "/cohort me quiet-hours 22:00-07:00 (or off)":
-        "/cohort me key:quiet-hours value:22:00-07:00 (or value:off)",
+    "/cohort me quiet-hours 22:00-07:00 (or off)": "/cohort me key:quiet-hours value:22:00-07:00 (or value:off)",
     "/cohort me reminders [": "/cohort me key:reminders value:[",
-    "/cohort settings rest-day YYYY-MM-DD":
-        "/cohort-admin settings key:rest-day value:YYYY-MM-DD",
+    "/cohort settings rest-day YYYY-MM-DD": "/cohort-admin settings key:rest-day value:YYYY-MM-DD",
     # content/nudges.yaml
-    "add one goal of your own with /sprint goal.":
-        "add one goal of your own with /sprint goal:<text>.",
-    "change budget mode any time with /cohort me budget.":
-        "change budget mode any time with /cohort me key:budget.",
+    "add one goal of your own with /sprint goal.": "add one goal of your own with /sprint goal:<text>.",
+    "change budget mode any time with /cohort me budget.": "change budget mode any time with /cohort me key:budget.",
     "/cohort me away 7 days": "/cohort away days:7",
     "/cohort me budget minimal": "/cohort me key:budget value:minimal",
-    "type /checkin yesterday, a colon, and what you did":
-        "run /checkin with text:yesterday: and what you did",
+    "type /checkin yesterday, a colon, and what you did": "run /checkin with text:yesterday: and what you did",
     # content/prompts.yaml
-    "/hours 90m building fixed the data loader":
-        "/hours amount:90m category:building note:fixed the data loader",
-    "Make each one specific with /plan set.":
-        "Make each one specific with /plan week:<1-4> goal:<text>.",
+    "/hours 90m building fixed the data loader": "/hours amount:90m category:building note:fixed the data loader",
+    "Make each one specific with /plan set.": "Make each one specific with /plan week:<1-4> goal:<text>.",
 }
 
 # "/plan done 3" (the weekly review nudge fills in the week).

@@ -138,49 +138,96 @@ def checkin_modal(form: CheckInForm, context: Context | None) -> discord.ui.Moda
         custom_id=form_custom_id(kind, context),
     )
     initial = form.initial
-    modal.add_item(discord.ui.TextInput(
-        label="What did you do?", custom_id="did", style=discord.TextStyle.paragraph,
-        max_length=MAX_CHECKIN_CHARS, default=initial.get("did") or None,
-        placeholder="Finished lesson 4 of the course; pushed the data loader",
-    ))
-    modal.add_item(discord.ui.TextInput(
-        label="What's next?", custom_id="next", style=discord.TextStyle.paragraph,
-        max_length=MAX_CHECKIN_CHARS, required=False, default=initial.get("next") or None,
-    ))
-    modal.add_item(discord.ui.TextInput(
-        label="Blockers (optional)", custom_id="blockers", style=discord.TextStyle.paragraph,
-        max_length=MAX_CHECKIN_CHARS, required=False, default=initial.get("blockers") or None,
-    ))
+    modal.add_item(
+        discord.ui.TextInput(
+            label="What did you do?",
+            custom_id="did",
+            style=discord.TextStyle.paragraph,
+            max_length=MAX_CHECKIN_CHARS,
+            default=initial.get("did") or None,
+            placeholder="Finished lesson 4 of the course; pushed the data loader",
+        )
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="What's next?",
+            custom_id="next",
+            style=discord.TextStyle.paragraph,
+            max_length=MAX_CHECKIN_CHARS,
+            required=False,
+            default=initial.get("next") or None,
+        )
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Blockers (optional)",
+            custom_id="blockers",
+            style=discord.TextStyle.paragraph,
+            max_length=MAX_CHECKIN_CHARS,
+            required=False,
+            default=initial.get("blockers") or None,
+        )
+    )
     if not form.edit:  # editing changes the text; hours have /hours and /hours-undo
-        modal.add_item(discord.ui.TextInput(
-            label="Hours (optional)", custom_id="hours", required=False,
-            max_length=MAX_HOURS_FIELD, placeholder="1h learning, 30m building",
-        ))
-    modal.add_item(discord.ui.TextInput(
-        label="Mood / confidence 1-5 (optional)", custom_id="mood", required=False,
-        max_length=MAX_MOOD_FIELD, default=initial.get("mood") or None, placeholder="4",
-    ))
+        modal.add_item(
+            discord.ui.TextInput(
+                label="Hours (optional)",
+                custom_id="hours",
+                required=False,
+                max_length=MAX_HOURS_FIELD,
+                placeholder="1h learning, 30m building",
+            )
+        )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Mood / confidence 1-5 (optional)",
+            custom_id="mood",
+            required=False,
+            max_length=MAX_MOOD_FIELD,
+            default=initial.get("mood") or None,
+            placeholder="4",
+        )
+    )
     return modal
 
 
 def hours_modal(context: Context | None) -> discord.ui.Modal:
-    modal = discord.ui.Modal(title="Log hours", timeout=None,
-                             custom_id=form_custom_id(FORM_HOURS, context))
-    modal.add_item(discord.ui.TextInput(
-        label="How long?", custom_id="amount", max_length=MAX_AMOUNT_FIELD,
-        placeholder="90m, 2h, 1h30m or 1.5",
-    ))
-    modal.add_item(discord.ui.TextInput(
-        label="Category", custom_id="category", max_length=MAX_CATEGORY_FIELD,
-        placeholder="learning, building or networking",
-    ))
-    modal.add_item(discord.ui.TextInput(
-        label="Note (optional)", custom_id="note", required=False, max_length=MAX_NOTE_CHARS,
-    ))
-    modal.add_item(discord.ui.TextInput(
-        label="Day (optional)", custom_id="day", required=False, max_length=MAX_DAY_FIELD,
-        placeholder="today, yesterday, 2d or 3d",
-    ))
+    modal = discord.ui.Modal(
+        title="Log hours", timeout=None, custom_id=form_custom_id(FORM_HOURS, context)
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="How long?",
+            custom_id="amount",
+            max_length=MAX_AMOUNT_FIELD,
+            placeholder="90m, 2h, 1h30m or 1.5",
+        )
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Category",
+            custom_id="category",
+            max_length=MAX_CATEGORY_FIELD,
+            placeholder="learning, building or networking",
+        )
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Note (optional)",
+            custom_id="note",
+            required=False,
+            max_length=MAX_NOTE_CHARS,
+        )
+    )
+    modal.add_item(
+        discord.ui.TextInput(
+            label="Day (optional)",
+            custom_id="day",
+            required=False,
+            max_length=MAX_DAY_FIELD,
+            placeholder="today, yesterday, 2d or 3d",
+        )
+    )
     return modal
 
 

@@ -86,9 +86,7 @@ BUTTON_COMMANDS: dict[str, c.Command] = {
 FORM_BUTTONS = ("checkin_open", "hours_open")
 # chat.update errors that mean the card is no longer there to edit: post a new one.
 MESSAGE_GONE = ("message_not_found", "cant_update_message", "edit_window_closed")
-ACTION_PATTERN = re.compile(
-    r"^(" + "|".join([*FORM_BUTTONS, *BUTTON_COMMANDS]) + r")(#[0-9]+)?$"
-)
+ACTION_PATTERN = re.compile(r"^(" + "|".join([*FORM_BUTTONS, *BUTTON_COMMANDS]) + r")(#[0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -287,7 +285,10 @@ class SlackAdapter:
                 # Rolled back, nothing written: a person can simply try again.
                 log.warning(
                     "slack %s: database unavailable (%s) in team %s channel %s",
-                    type(cmd).__name__, type(exc).__name__, actor.workspace_id, actor.channel_id,
+                    type(cmd).__name__,
+                    type(exc).__name__,
+                    actor.workspace_id,
+                    actor.channel_id,
                 )
                 answer(**ephemeral(Message(DB_BUSY)))
                 return None
@@ -315,14 +316,15 @@ class SlackAdapter:
                 log.warning("file upload failed in team %s: %s", actor.workspace_id, _reason(exc))
                 note = "I couldn't upload the files just now; please try again in a moment."
             message = Message(
-                message.text, title=message.title, fields=message.fields,
-                blocks=(*message.blocks, note), buttons=message.buttons,
+                message.text,
+                title=message.title,
+                fields=message.fields,
+                blocks=(*message.blocks, note),
+                buttons=message.buttons,
             )
         self._respond(respond, client, actor, message)
 
-    def _upload(
-        self, client: WebClient, actor: Actor, title: str, files: list[Attachment]
-    ) -> None:
+    def _upload(self, client: WebClient, actor: Actor, title: str, files: list[Attachment]) -> None:
         dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
         client.files_upload_v2(
             channel=dm,
@@ -405,14 +407,22 @@ class SlackAdapter:
             log.warning("views.open failed in team %s: %s", actor.workspace_id, _reason(exc))
 
     def on_checkin_submit(
-        self, ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any],
-        client: WebClient, context: dict[str, Any],
+        self,
+        ack: Callable[..., Any],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
     ) -> None:
         self._submit(ack, body, view, client, context, read_checkin)
 
     def on_hours_submit(
-        self, ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any],
-        client: WebClient, context: dict[str, Any],
+        self,
+        ack: Callable[..., Any],
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: dict[str, Any],
     ) -> None:
         self._submit(ack, body, view, client, context, read_hours)
 
@@ -450,8 +460,12 @@ class SlackAdapter:
             return
         except Exception as exc:
             if is_unavailable(exc):
-                log.warning("slack %s form: database unavailable (%s) in team %s",
-                            type(cmd).__name__, type(exc).__name__, team)
+                log.warning(
+                    "slack %s form: database unavailable (%s) in team %s",
+                    type(cmd).__name__,
+                    type(exc).__name__,
+                    team,
+                )
                 ack(response_action="errors", errors={top: DB_BUSY})
                 return
             log.exception("slack %s form failed in team %s", type(cmd).__name__, team)
@@ -464,7 +478,10 @@ class SlackAdapter:
     # -- App Home -------------------------------------------------------------------------
 
     def on_home_opened(
-        self, event: dict[str, Any], body: dict[str, Any], client: WebClient,
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
         context: dict[str, Any],
     ) -> None:
         if event.get("tab", "home") != "home":
@@ -534,7 +551,9 @@ class SlackAdapter:
                 else ""
             )
             self._respond(
-                respond, client, actor,
+                respond,
+                client,
+                actor,
                 Message(f"Saved, but I couldn't post it in the channel ({reason}).{hint}"),
             )
             return False
@@ -561,7 +580,9 @@ class SlackAdapter:
             if reason not in MESSAGE_GONE:
                 log.warning("chat.update failed in team %s: %s", actor.workspace_id, reason)
                 self._respond(
-                    respond, client, actor,
+                    respond,
+                    client,
+                    actor,
                     Message(f"Saved, but I couldn't update the post in the channel ({reason})."),
                 )
                 return

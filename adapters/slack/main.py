@@ -180,8 +180,9 @@ def run(app: App, *, http: bool) -> int:
     settle_heap()
     if http:
         server = make_server(bolt, "0.0.0.0", app.settings.port)
-        log.info("cohortbot is listening for Slack on port %s (POST /slack/events)",
-                 app.settings.port)
+        log.info(
+            "cohortbot is listening for Slack on port %s (POST /slack/events)", app.settings.port
+        )
         try:
             server.serve_forever(poll_interval=0.5)
         except KeyboardInterrupt:

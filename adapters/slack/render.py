@@ -80,7 +80,7 @@ def button_value(channel_id: str | None, value: str) -> str:
     """A button's value carries the cohort channel, so a click in a DM finds its cohort."""
     if channel_id is None:
         return value[:MAX_VALUE_CHARS]
-    return json.dumps({"c": channel_id, "v": value[:MAX_VALUE_CHARS - 100]})
+    return json.dumps({"c": channel_id, "v": value[: MAX_VALUE_CHARS - 100]})
 
 
 def read_button_value(raw: str | None) -> tuple[str | None, str]:
@@ -138,9 +138,7 @@ def message_blocks(
             blocks.append({"type": "section", "text": mrkdwn(piece)})
     if message.buttons:
         ids = _action_ids(message.buttons)
-        elements = [
-            _button(b, i, channel_id) for b, i in zip(message.buttons, ids, strict=True)
-        ]
+        elements = [_button(b, i, channel_id) for b, i in zip(message.buttons, ids, strict=True)]
         for start in range(0, len(elements), MAX_ACTIONS):
             blocks.append({"type": "actions", "elements": elements[start : start + MAX_ACTIONS]})
     attached = ([message.image] if message.image else []) + list(message.files)

@@ -80,7 +80,9 @@ class SlackHTTPServer(ThreadingHTTPServer):
 
     def start_in_thread(self) -> threading.Thread:
         thread = threading.Thread(
-            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
             name="slack-http",
         )
         thread.start()

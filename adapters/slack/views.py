@@ -215,7 +215,9 @@ def read_checkin(view: dict[str, Any]) -> tuple[c.Command | None, dict[str, str]
         return (
             # The edit form is prefilled: a field left empty was cleared on purpose.
             c.EditCheckIn(
-                did=did, next=values.get("next", ""), blockers=values.get("blockers", ""),
+                did=did,
+                next=values.get("next", ""),
+                blockers=values.get("blockers", ""),
                 mood=mood,
             ),
             {},

@@ -107,19 +107,31 @@ class FakeDiscord:
             ("GET", re.compile(r"/users/@me"), self._me),
             ("GET", re.compile(r"/oauth2/applications/@me"), self._application),
             ("GET", re.compile(r"/gateway(/bot)?"), self._gateway_info),
-            ("POST", re.compile(r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback"),
-             self._callback),
+            (
+                "POST",
+                re.compile(r"/interactions/(?P<iid>\d+)/(?P<token>[^/]+)/callback"),
+                self._callback,
+            ),
             ("POST", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)"), self._followup),
-            ("PATCH", re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/[^/]+"),
-             self._followup),
+            (
+                "PATCH",
+                re.compile(r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/[^/]+"),
+                self._followup,
+            ),
             ("POST", re.compile(r"/channels/(?P<cid>\d+)/messages"), self._channel_message),
-            ("PATCH", re.compile(r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)"),
-             self._edit_message),
+            (
+                "PATCH",
+                re.compile(r"/channels/(?P<cid>\d+)/messages/(?P<mid>\d+)"),
+                self._edit_message,
+            ),
             ("GET", re.compile(r"/channels/(?P<cid>\d+)"), self._get_channel),
             ("POST", re.compile(r"/users/@me/channels"), self._create_dm),
             ("GET", re.compile(r"/users/(?P<uid>\d+)"), self._get_user),
-            ("PUT", re.compile(r"/applications/(?P<app>\d+)(/guilds/(?P<gid>\d+))?/commands"),
-             self._sync_commands),
+            (
+                "PUT",
+                re.compile(r"/applications/(?P<app>\d+)(/guilds/(?P<gid>\d+))?/commands"),
+                self._sync_commands,
+            ),
         ]
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -236,8 +248,10 @@ class FakeDiscord:
         body, files = await self._read_body(request)
         record = Recorded(request.method, path, dict(request.query), body, files)
         for failure in self._failures:
-            if failure.times > 0 and failure.method == request.method and failure.pattern.fullmatch(
-                path
+            if (
+                failure.times > 0
+                and failure.method == request.method
+                and failure.pattern.fullmatch(path)
             ):
                 failure.times -= 1
                 record.status = failure.status
@@ -327,8 +341,11 @@ class FakeDiscord:
         old = self.posted.get(mid)
         if old is None or mid in self.deleted_messages or old["channel_id"] != cid:
             return 404, {"message": "Unknown Message", "code": 10008}
-        message = {**self._message(cid, {**old, **(record.json or {})}), "id": mid,
-                   "edited_timestamp": "2026-11-30T10:05:00.000000+00:00"}
+        message = {
+            **self._message(cid, {**old, **(record.json or {})}),
+            "id": mid,
+            "edited_timestamp": "2026-11-30T10:05:00.000000+00:00",
+        }
         self.posted[mid] = message
         return 200, message
 
@@ -344,8 +361,13 @@ class FakeDiscord:
         if user is None:
             return 400, {"message": "Invalid Recipient(s)", "code": 50033}
         # A DM channel id derived from the user, so tests can find it again.
-        return 200, {"id": "9" + uid[1:], "type": 1, "last_message_id": None, "flags": 0,
-                     "recipients": [user]}
+        return 200, {
+            "id": "9" + uid[1:],
+            "type": 1,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user],
+        }
 
     def _get_user(self, record: Recorded, uid: str) -> tuple[int, Any]:
         user = self.users.get(uid)
@@ -356,10 +378,18 @@ class FakeDiscord:
     def _sync_commands(self, record: Recorded, app: str, gid: str | None = None) -> tuple[int, Any]:
         out = []
         for command in record.json or []:
-            out.append({**command, "id": str(next(self._ids)), "application_id": APP_ID,
-                        "version": str(next(self._ids)), "guild_id": gid,
-                        "default_member_permissions": command.get("default_member_permissions"),
-                        "dm_permission": command.get("dm_permission", True), "nsfw": False})
+            out.append(
+                {
+                    **command,
+                    "id": str(next(self._ids)),
+                    "application_id": APP_ID,
+                    "version": str(next(self._ids)),
+                    "guild_id": gid,
+                    "default_member_permissions": command.get("default_member_permissions"),
+                    "dm_permission": command.get("dm_permission", True),
+                    "nsfw": False,
+                }
+            )
         return 200, out
 
     def _message(self, channel_id: str, body: dict[str, Any] | None) -> dict[str, Any]:

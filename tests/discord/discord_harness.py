@@ -30,8 +30,12 @@ from adapters.discord.bot import CohortBot
 from bot.bootstrap import App
 
 MEMBER_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, attach_files=True,
-    read_message_history=True, use_application_commands=True,
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+    use_application_commands=True,
 )
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | discord.Permissions(manage_guild=True)
 EPHEMERAL = 64
@@ -47,10 +51,18 @@ class Person:
 
     def user_payload(self) -> dict[str, Any]:
         return {
-            "id": self.user_id, "username": self.name.lower(), "avatar": None,
-            "discriminator": "0", "public_flags": 0, "flags": 0, "banner": None,
-            "accent_color": None, "global_name": self.name, "avatar_decoration_data": None,
-            "collectibles": None, "primary_guild": None,
+            "id": self.user_id,
+            "username": self.name.lower(),
+            "avatar": None,
+            "discriminator": "0",
+            "public_flags": 0,
+            "flags": 0,
+            "banner": None,
+            "accent_color": None,
+            "global_name": self.name,
+            "avatar_decoration_data": None,
+            "collectibles": None,
+            "primary_guild": None,
         }
 
 
@@ -92,8 +104,9 @@ def interaction(
     return payload
 
 
-def dm_interaction(kind: int, data: dict[str, Any], *, person: Person = ADA,
-                   message: dict[str, Any] | None = None) -> dict[str, Any]:
+def dm_interaction(
+    kind: int, data: dict[str, Any], *, person: Person = ADA, message: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The same interaction, clicked in the bot's DMs: no guild, a user instead of a member."""
     payload = interaction(kind, data, person=person, message=message)
     for key in ("guild_id", "guild", "guild_locale", "member"):
@@ -101,8 +114,13 @@ def dm_interaction(kind: int, data: dict[str, Any], *, person: Person = ADA,
     payload["user"] = person.user_payload()
     dm_id = "9" + person.user_id[1:]
     payload["channel_id"] = dm_id
-    payload["channel"] = {"id": dm_id, "type": 1, "last_message_id": None, "flags": 0,
-                          "recipients": [person.user_payload()]}
+    payload["channel"] = {
+        "id": dm_id,
+        "type": 1,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [person.user_payload()],
+    }
     payload["context"] = 1
     payload["authorizing_integration_owners"] = {"0": GUILD_ID}
     return payload
@@ -116,8 +134,10 @@ def command_data(name: str, /, *path: str, **options: Any) -> dict[str, Any]:
     return {"id": str(next(_ids)), "name": name, "type": 1, "guild_id": GUILD_ID, "options": leaf}
 
 
-def prompt_message(components: list[dict[str, Any]], channel_id: str = COHORT_CHANNEL_ID,
-                   ) -> dict[str, Any]:
+def prompt_message(
+    components: list[dict[str, Any]],
+    channel_id: str = COHORT_CHANNEL_ID,
+) -> dict[str, Any]:
     """The message a button sits on, as Discord includes it in a component interaction."""
     message = load_payload("interaction_component")["message"]
     message["components"] = components
@@ -126,15 +146,30 @@ def prompt_message(components: list[dict[str, Any]], channel_id: str = COHORT_CH
 
 
 def button_row(*custom_ids: str) -> list[dict[str, Any]]:
-    return [{"type": 1, "components": [
-        {"type": 2, "style": 2, "label": cid.split(":")[1] if ":" in cid else cid,
-         "custom_id": cid} for cid in custom_ids]}]
+    return [
+        {
+            "type": 1,
+            "components": [
+                {
+                    "type": 2,
+                    "style": 2,
+                    "label": cid.split(":")[1] if ":" in cid else cid,
+                    "custom_id": cid,
+                }
+                for cid in custom_ids
+            ],
+        }
+    ]
 
 
 def modal_data(custom_id: str, values: dict[str, str]) -> dict[str, Any]:
-    return {"custom_id": custom_id, "components": [
-        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
-        for key, value in values.items()]}
+    return {
+        "custom_id": custom_id,
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ],
+    }
 
 
 class Harness:
@@ -145,8 +180,9 @@ class Harness:
         self.fake = fake
         self.app = app
 
-    async def send(self, payload: dict[str, Any], *, expect_callback: bool = True,
-                   timeout: float = 5.0) -> Recorded | None:
+    async def send(
+        self, payload: dict[str, Any], *, expect_callback: bool = True, timeout: float = 5.0
+    ) -> Recorded | None:
         """Dispatch INTERACTION_CREATE; return the interaction callback the bot sent."""
         self.fake.remember_interaction(payload)
         await self.fake.dispatch("INTERACTION_CREATE", payload)
@@ -163,36 +199,65 @@ class Harness:
             return callback
         return await self.fake.wait_followup(payload["token"], timeout)
 
-    async def slash(self, command: str, /, *path: str, person: Person = ADA, admin: bool = False,
-                    channel_id: str = COHORT_CHANNEL_ID, **options: Any) -> Recorded:
+    async def slash(
+        self,
+        command: str,
+        /,
+        *path: str,
+        person: Person = ADA,
+        admin: bool = False,
+        channel_id: str = COHORT_CHANNEL_ID,
+        **options: Any,
+    ) -> Recorded:
         """Run a slash command; return the answer (see ``ask``)."""
-        payload = interaction(2, command_data(command, *path, **options), person=person,
-                              admin=admin, channel_id=channel_id)
+        payload = interaction(
+            2,
+            command_data(command, *path, **options),
+            person=person,
+            admin=admin,
+            channel_id=channel_id,
+        )
         return await self.ask(payload)
 
-    async def click(self, custom_id: str, *, person: Person = ADA, dm: bool = False,
-                    message: dict[str, Any] | None = None) -> Recorded:
+    async def click(
+        self,
+        custom_id: str,
+        *,
+        person: Person = ADA,
+        dm: bool = False,
+        message: dict[str, Any] | None = None,
+    ) -> Recorded:
         message = message or prompt_message(button_row(custom_id))
         data = {"custom_id": custom_id, "component_type": 2}
-        payload = (dm_interaction(3, data, person=person, message=message) if dm
-                   else interaction(3, data, person=person, message=message,
-                                    template="interaction_component"))
+        payload = (
+            dm_interaction(3, data, person=person, message=message)
+            if dm
+            else interaction(
+                3, data, person=person, message=message, template="interaction_component"
+            )
+        )
         return await self.ask(payload)
 
-    async def submit(self, custom_id: str, values: dict[str, str], *, person: Person = ADA,
-                     dm: bool = False) -> Recorded:
+    async def submit(
+        self, custom_id: str, values: dict[str, str], *, person: Person = ADA, dm: bool = False
+    ) -> Recorded:
         data = modal_data(custom_id, values)
-        payload = (dm_interaction(5, data, person=person) if dm
-                   else interaction(5, data, person=person, template="interaction_modal_submit"))
+        payload = (
+            dm_interaction(5, data, person=person)
+            if dm
+            else interaction(5, data, person=person, template="interaction_modal_submit")
+        )
         return await self.ask(payload)
 
     async def followups(self, payload_token: str, count: int = 1) -> list[Recorded]:
-        return await self.fake.wait_request("POST", rf"/webhooks/{APP_ID}/{payload_token}",
-                                            count)
+        return await self.fake.wait_request("POST", rf"/webhooks/{APP_ID}/{payload_token}", count)
 
     def channel_posts(self, channel_id: str = COHORT_CHANNEL_ID) -> list[Recorded]:
-        return [r for r in self.fake.find("POST", rf"/channels/{channel_id}/messages")
-                if r.status == 200]
+        return [
+            r
+            for r in self.fake.find("POST", rf"/channels/{channel_id}/messages")
+            if r.status == 200
+        ]
 
     async def start_cohort(self, person: Person = ADA, name: str = "Spring switchers") -> None:
         callback = await self.slash("cohort", "start", person=person, name=name)
@@ -249,8 +314,9 @@ def custom_ids(record: Recorded) -> list[str]:
 
 
 @asynccontextmanager
-async def running_bot(app: App, *, bot_options: dict[str, Any] | None = None,
-                      fake: FakeDiscord | None = None) -> AsyncIterator[Harness]:
+async def running_bot(
+    app: App, *, bot_options: dict[str, Any] | None = None, fake: FakeDiscord | None = None
+) -> AsyncIterator[Harness]:
     """Start the fake, point discord.py at it, log the real client in; undo it all after."""
     own_fake = fake is None
     fake = fake or FakeDiscord()
@@ -265,8 +331,9 @@ async def running_bot(app: App, *, bot_options: dict[str, Any] | None = None,
     runner = asyncio.create_task(bot.start("fake-token"))
     try:
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({ready, runner}, timeout=10,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, runner}, timeout=10, return_when=asyncio.FIRST_COMPLETED
+        )
         if runner in done:
             runner.result()  # re-raise why the client stopped
         if ready not in done:
@@ -284,8 +351,13 @@ async def running_bot(app: App, *, bot_options: dict[str, Any] | None = None,
             await fake.stop()
 
 
-def run_with_bot(app: App, scenario: Callable[[Harness], Awaitable[None]], *,
-                 timeout: float = 30.0, **kwargs: Any) -> None:
+def run_with_bot(
+    app: App,
+    scenario: Callable[[Harness], Awaitable[None]],
+    *,
+    timeout: float = 30.0,
+    **kwargs: Any,
+) -> None:
     """The sync entry for tests: a fresh event loop, a connected bot, the scenario, cleanup."""
 
     async def main() -> None:

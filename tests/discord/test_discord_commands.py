@@ -64,7 +64,10 @@ def test_cohort_start_creates_the_cohort_and_makes_the_caller_admin(app):
     run_with_bot(app, scenario)
     [cohort] = all_rows(app, Cohort)
     assert (cohort.platform, cohort.workspace_id, cohort.channel_id) == (
-        "discord", GUILD_ID, COHORT_CHANNEL_ID)
+        "discord",
+        GUILD_ID,
+        COHORT_CHANNEL_ID,
+    )
     assert [a.user_id for a in all_rows(app, CohortAdmin)] == [ADA.user_id]
 
 
@@ -81,8 +84,10 @@ def test_checkin_with_text_records_the_row_and_posts_a_public_embed(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
         callback = await h.slash(
-            "checkin", text="finished lesson 4 | next: lesson 5 | blockers: none yet | mood: 4 "
-            "| hours: 1h learning, 30m building")
+            "checkin",
+            text="finished lesson 4 | next: lesson 5 | blockers: none yet | mood: 4 "
+            "| hours: 1h learning, 30m building",
+        )
         answered_privately(callback, "Check-in saved", "Streak: 1 day", "Logged 1 h learning")
         [post, *_] = await h.fake.wait_request("POST", rf"/channels/{COHORT_CHANNEL_ID}/messages")
         assert post.json["allowed_mentions"] == {"parse": []}
@@ -92,9 +97,15 @@ def test_checkin_with_text_records_the_row_and_posts_a_public_embed(app):
     run_with_bot(app, scenario)
     [row] = all_rows(app, CheckInRow)
     assert (row.did, row.next, row.blockers, row.mood) == (
-        "finished lesson 4", "lesson 5", "none yet", 4)
+        "finished lesson 4",
+        "lesson 5",
+        "none yet",
+        4,
+    )
     assert sorted((h.category, h.minutes) for h in all_rows(app, HourLog)) == [
-        ("building", 30), ("learning", 60)]
+        ("building", 30),
+        ("learning", 60),
+    ]
 
 
 def test_checkin_edit_with_text_replaces_todays_text(app):
@@ -116,15 +127,18 @@ def test_hours_with_typed_options_logs_the_same_minutes_as_the_grammar(app, cloc
         await h.start_cohort()
         await h.slash("cohort", "join")
         clock.advance(timedelta(days=1))
-        callback = await h.slash("hours", amount="1h30m", category="building",
-                                 note="fixed the tests", day=1)
+        callback = await h.slash(
+            "hours", amount="1h30m", category="building", note="fixed the tests", day=1
+        )
         answered_privately(callback, "Logged 1.5 h of building for yesterday")
         await h.slash("hours", amount="90m", category="learning")
 
     run_with_bot(app, scenario)
     logs = all_rows(app, HourLog)
     assert [(x.minutes, x.category, x.note) for x in logs] == [
-        (90, "building", "fixed the tests"), (90, "learning", None)]
+        (90, "building", "fixed the tests"),
+        (90, "learning", None),
+    ]
     assert logs[0].local_date == logs[1].local_date - timedelta(days=1)
 
 
@@ -218,8 +232,12 @@ def test_help_answers_in_the_channel_and_in_a_dm(app):
         for key in ("guild_id", "guild", "member"):
             payload.pop(key)
         payload["user"] = ADA.user_payload()
-        payload["channel"] = {"id": "9160000000000001001", "type": 1, "flags": 0,
-                              "recipients": [ADA.user_payload()]}
+        payload["channel"] = {
+            "id": "9160000000000001001",
+            "type": 1,
+            "flags": 0,
+            "recipients": [ADA.user_payload()],
+        }
         payload["channel_id"] = "9160000000000001001"
         payload["context"] = 1
         answered_privately(await h.ask(payload), "/checkin")
@@ -230,11 +248,13 @@ def test_help_answers_in_the_channel_and_in_a_dm(app):
 def test_cohort_join_with_track_and_budget_and_autocomplete_from_content(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
-        joined = await h.slash("cohort", "join", person=BO, track="data_analyst",
-                               budget="full-time")
+        joined = await h.slash(
+            "cohort", "join", person=BO, track="data_analyst", budget="full-time"
+        )
         answered_privately(joined, "You're in", "40 h a week")
-        auto = interaction(4, command_data("cohort", "join", track="analy"),
-                           template="interaction_autocomplete")
+        auto = interaction(
+            4, command_data("cohort", "join", track="analy"), template="interaction_autocomplete"
+        )
         auto["data"]["options"][0]["options"][0]["focused"] = True
         suggestions = await h.send(auto)
         assert suggestions is not None and callback_type(suggestions) == AUTOCOMPLETE_RESULT
@@ -274,8 +294,9 @@ def test_admin_summary_defers_then_sends_the_chart_as_a_file(app):
         callback = await h.send(payload)
         assert callback is not None
         assert callback_type(callback) == DEFERRED and is_ephemeral(callback)
-        [follow] = await h.fake.wait_request("POST", rf"/webhooks/{APP_ID}/{payload['token']}",
-                                             timeout=20)
+        [follow] = await h.fake.wait_request(
+            "POST", rf"/webhooks/{APP_ID}/{payload['token']}", timeout=20
+        )
         assert follow.json["flags"] & 64
         names = [name for name, _ in follow.files]
         assert len(names) == 1 and names[0].endswith(".png")
@@ -313,14 +334,16 @@ def test_a_member_without_manage_server_gets_a_polite_refusal(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
         await h.slash("cohort", "join", person=BO)
-        refused = await h.slash("cohort-admin", "settings", person=BO, key="prompt-time",
-                                value="06:00")
+        refused = await h.slash(
+            "cohort-admin", "settings", person=BO, key="prompt-time", value="06:00"
+        )
         answered_privately(refused, "That's for the cohort's admins")
         follow = await h.slash("cohort-admin", "export", person=BO)
         assert "That's for the cohort's admins" in embed_text(follow) and not follow.files
         # Manage Server makes anyone an admin here, as on Slack a workspace admin.
-        allowed = await h.slash("cohort-admin", "settings", person=BO, admin=True,
-                                key="study-days", value="mon,wed,fri")
+        allowed = await h.slash(
+            "cohort-admin", "settings", person=BO, admin=True, key="study-days", value="mon,wed,fri"
+        )
         answered_privately(allowed, "study-days is now")
 
     run_with_bot(app, scenario)
@@ -333,8 +356,17 @@ def test_admin_commands_are_hidden_from_members_by_default(app):
         commands = {c.name: c.to_dict(h.bot.tree) for c in h.bot.tree.get_commands()}
         assert int(commands["cohort-admin"]["default_member_permissions"]) == 32  # Manage Server
         assert commands["cohort"]["default_member_permissions"] is None
-        assert {"checkin", "hours", "hours-undo", "plan", "sprint", "progress", "help",
-                "cohort", "cohort-admin"} == set(commands)
+        assert {
+            "checkin",
+            "hours",
+            "hours-undo",
+            "plan",
+            "sprint",
+            "progress",
+            "help",
+            "cohort",
+            "cohort-admin",
+        } == set(commands)
         subs = {o["name"] for o in commands["cohort"]["options"]}
         assert subs == {"start", "join", "leave", "me", "away", "forget-me"}
 
@@ -430,14 +462,23 @@ def test_a_thread_counts_as_its_cohort_channel(app):
 
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
-        payload = interaction(2, command_data("checkin", text="asked in the study thread"),
-                              channel_id=thread_id)
-        payload["channel"].update(type=11, parent_id=COHORT_CHANNEL_ID, name="questions",
-                                  owner_id=BO.user_id, member_count=2, message_count=3,
-                                  thread_metadata={"archived": False, "locked": False,
-                                                   "auto_archive_duration": 1440,
-                                                   "archive_timestamp":
-                                                   "2026-11-30T09:00:00.000000+00:00"})
+        payload = interaction(
+            2, command_data("checkin", text="asked in the study thread"), channel_id=thread_id
+        )
+        payload["channel"].update(
+            type=11,
+            parent_id=COHORT_CHANNEL_ID,
+            name="questions",
+            owner_id=BO.user_id,
+            member_count=2,
+            message_count=3,
+            thread_metadata={
+                "archived": False,
+                "locked": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": "2026-11-30T09:00:00.000000+00:00",
+            },
+        )
         answered_privately(await h.ask(payload), "Check-in saved")
         [post] = await h.fake.wait_request("POST", rf"/channels/{COHORT_CHANNEL_ID}/messages")
         assert "asked in the study thread" in embed_text(post)

@@ -68,9 +68,16 @@ def test_submitting_the_form_records_the_checkin(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
         await h.slash("checkin")
-        callback = await h.submit(CHECKIN_FORM, {
-            "did": "finished lesson 4\nand the quiz", "next": "lesson 5", "blockers": "",
-            "hours": "1h learning, 30m b", "mood": "4/5"})
+        callback = await h.submit(
+            CHECKIN_FORM,
+            {
+                "did": "finished lesson 4\nand the quiz",
+                "next": "lesson 5",
+                "blockers": "",
+                "hours": "1h learning, 30m b",
+                "mood": "4/5",
+            },
+        )
         assert "Check-in saved" in private_text(callback)
         [post] = await h.fake.wait_request("POST", rf"/channels/{COHORT_CHANNEL_ID}/messages")
         assert "finished lesson 4" in embed_text(post)
@@ -78,9 +85,15 @@ def test_submitting_the_form_records_the_checkin(app):
     run_with_bot(app, scenario)
     [row] = all_rows(app, CheckInRow)
     assert (row.did, row.next, row.blockers, row.mood) == (
-        "finished lesson 4\nand the quiz", "lesson 5", None, 4)
+        "finished lesson 4\nand the quiz",
+        "lesson 5",
+        None,
+        4,
+    )
     assert sorted((x.category, x.minutes) for x in all_rows(app, HourLog)) == [
-        ("building", 30), ("learning", 60)]
+        ("building", 30),
+        ("learning", 60),
+    ]
 
 
 def test_a_bad_form_value_is_explained_and_nothing_is_saved(app):
@@ -107,8 +120,10 @@ def test_the_edit_form_is_prefilled_and_replaces_todays_checkin(app):
         assert callback_data(callback)["custom_id"] == "cohortbot:form:checkin_edit" + CONTEXT
         assert inputs["did"]["value"] == "first draft" and inputs["next"]["value"] == "lesson 5"
         assert inputs["mood"]["value"] == "3" and "hours" not in inputs
-        done = await h.submit("cohortbot:form:checkin_edit" + CONTEXT,
-                              {"did": "final text", "next": "", "blockers": "", "mood": "5"})
+        done = await h.submit(
+            "cohortbot:form:checkin_edit" + CONTEXT,
+            {"did": "final text", "next": "", "blockers": "", "mood": "5"},
+        )
         assert "Updated your check-in" in private_text(done)
 
     run_with_bot(app, scenario)
@@ -138,18 +153,26 @@ def test_a_4000_character_form_field_is_stored_whole_and_shown_cut(app):
 
 def prompt() -> Message:
     return Message(
-        "What did you work on today?", title="Check-in time",
-        buttons=(Button("Check in now", "checkin_open", style="primary"),
-                 Button("Log hours", "hours_open"), Button("Snooze 1 h", "snooze_1h"),
-                 Button("Done", "plan_week_done", style="primary"),
-                 Button("Not yet", "plan_week_not_yet")))
+        "What did you work on today?",
+        title="Check-in time",
+        buttons=(
+            Button("Check in now", "checkin_open", style="primary"),
+            Button("Log hours", "hours_open"),
+            Button("Snooze 1 h", "snooze_1h"),
+            Button("Done", "plan_week_done", style="primary"),
+            Button("Not yet", "plan_week_not_yet"),
+        ),
+    )
 
 
 async def send_prompt(h: Harness, destination: Destination) -> Recorded:
     platform = DiscordPlatform(h.bot, timeout=5)
     message_id = await asyncio.to_thread(platform.send, destination, prompt())
-    [post] = [r for r in h.fake.requests if r.method == "POST" and "/messages" in r.path
-              and r.status == 200][-1:]
+    [post] = [
+        r
+        for r in h.fake.requests
+        if r.method == "POST" and "/messages" in r.path and r.status == 200
+    ][-1:]
     assert message_id.isdigit()
     return post
 
@@ -164,8 +187,15 @@ def test_buttons_on_a_prompt_keep_working_after_a_restart(app: App):
         post = await send_prompt(h, channel)
         posted["components"] = post.json["components"]
         assert custom_ids(post) == [
-            f"cohortbot:{a}{CONTEXT}" for a in
-            ("checkin_open", "hours_open", "snooze_1h", "plan_week_done", "plan_week_not_yet")]
+            f"cohortbot:{a}{CONTEXT}"
+            for a in (
+                "checkin_open",
+                "hours_open",
+                "snooze_1h",
+                "plan_week_done",
+                "plan_week_not_yet",
+            )
+        ]
 
     async def after_restart(h: Harness) -> None:
         message = prompt_message(posted["components"])
@@ -174,8 +204,10 @@ def test_buttons_on_a_prompt_keep_working_after_a_restart(app: App):
         assert callback_data(opened)["custom_id"] == CHECKIN_FORM
         hours = await h.click(ids[1], message=message)
         assert list(form_inputs(hours)) == ["amount", "category", "note", "day"]
-        logged = await h.submit(callback_data(hours)["custom_id"],
-                                {"amount": "45m", "category": "n", "note": "coffee chat"})
+        logged = await h.submit(
+            callback_data(hours)["custom_id"],
+            {"amount": "45m", "category": "n", "note": "coffee chat"},
+        )
         assert "Logged 0.8 h of networking" in private_text(logged)
         snoozed = await h.click(ids[2], message=message)
         assert "Snoozed for 1 h" in private_text(snoozed)
@@ -189,7 +221,8 @@ def test_buttons_on_a_prompt_keep_working_after_a_restart(app: App):
     ada = member(app, ADA.user_id)
     assert ada is not None and ada.snoozed_until is not None
     assert [(x.minutes, x.category, x.note) for x in all_rows(app, HourLog)] == [
-        (45, "networking", "coffee chat")]
+        (45, "networking", "coffee chat")
+    ]
     assert next(w for w in all_rows(app, PlanWeek) if w.week == 1).done_at is not None
     assert count(app, OutboxRow) == 1  # the snoozed prompt, queued once
 
@@ -223,11 +256,13 @@ def test_a_button_in_a_direct_message_knows_its_cohort(app):
         post = await send_prompt(h, dm)
         assert post.path == "/channels/9" + BO.user_id[1:] + "/messages"
         message = prompt_message(post.json["components"], channel_id="9" + BO.user_id[1:])
-        snoozed = await h.click(f"cohortbot:snooze_1h{CONTEXT}", person=BO, dm=True,
-                                message=message)
+        snoozed = await h.click(
+            f"cohortbot:snooze_1h{CONTEXT}", person=BO, dm=True, message=message
+        )
         assert "Snoozed" in private_text(snoozed)
-        opened = await h.click(f"cohortbot:checkin_open{CONTEXT}", person=BO, dm=True,
-                               message=message)
+        opened = await h.click(
+            f"cohortbot:checkin_open{CONTEXT}", person=BO, dm=True, message=message
+        )
         form_id = callback_data(opened)["custom_id"]
         saved = await h.submit(form_id, {"did": "checked in from my DMs"}, person=BO, dm=True)
         assert "Check-in saved" in private_text(saved)
@@ -248,7 +283,8 @@ def test_forged_custom_ids_get_a_polite_error_and_change_nothing(app):
         assert UNKNOWN_BUTTON in private_text(foreign)
         # A known id that is not on the message it claims to come from.
         off_message = await h.click(
-            "cohortbot:snooze_1h", message=prompt_message(button_row("cohortbot:checkin_open")))
+            "cohortbot:snooze_1h", message=prompt_message(button_row("cohortbot:checkin_open"))
+        )
         assert UNKNOWN_BUTTON in private_text(off_message)
         elsewhere = await h.click("cohortbot:snooze_1h:1:2")
         assert "no cohort" in private_text(elsewhere)

@@ -13,8 +13,11 @@ from bot.messages import Button, Message
 from bot.ports import DeliveryError, Destination
 
 CHANNEL = Destination("discord", GUILD_ID, COHORT_CHANNEL_ID)
-NUDGE = Message("Day 9 of 30 — this week: begin your first portfolio project.",
-                title="Check-in time", buttons=(Button("Check in now", "checkin_open"),))
+NUDGE = Message(
+    "Day 9 of 30 — this week: begin your first portfolio project.",
+    title="Check-in time",
+    buttons=(Button("Check in now", "checkin_open"),),
+)
 
 
 async def send(h: Harness, destination: Destination, message: Message = NUDGE) -> str:
@@ -77,11 +80,13 @@ def test_closed_dms_and_unknown_users_are_permanent(app):
     async def scenario(h: Harness) -> None:
         h.fake.add_user(BO.user_payload())
         h.fake.closed_dms.add(BO.user_id[1:])
-        closed = await refused(h, Destination("discord", GUILD_ID, COHORT_CHANNEL_ID,
-                                              user_id=BO.user_id))
+        closed = await refused(
+            h, Destination("discord", GUILD_ID, COHORT_CHANNEL_ID, user_id=BO.user_id)
+        )
         assert closed.permanent and "cannot send messages" in closed.reason
-        unknown = await refused(h, Destination("discord", GUILD_ID, COHORT_CHANNEL_ID,
-                                               user_id="1160000000000009999"))
+        unknown = await refused(
+            h, Destination("discord", GUILD_ID, COHORT_CHANNEL_ID, user_id="1160000000000009999")
+        )
         assert unknown.permanent
 
     run_with_bot(app, scenario)

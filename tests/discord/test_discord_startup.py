@@ -56,8 +56,9 @@ def test_a_development_guild_gets_its_own_instant_sync(app: App, tmp_path: Path)
         assert {c["name"] for c in put.json} >= {"checkin", "hours", "cohort", "cohort-admin"}
         assert not h.fake.find("PUT", GLOBAL)
 
-    run_with_bot(app, scenario,
-                 bot_options={"sync_store": CommandSync(store, guild_id=int(GUILD_ID))})
+    run_with_bot(
+        app, scenario, bot_options={"sync_store": CommandSync(store, guild_id=int(GUILD_ID))}
+    )
     assert f"{APP_ID}:{GUILD_ID}" in json.loads(store.read_text())
 
 
@@ -77,8 +78,13 @@ def test_the_readme_invite_asks_for_exactly_the_permissions_the_bot_uses():
     import discord
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()  # "Run on Discord"
-    needed = discord.Permissions(view_channel=True, send_messages=True, embed_links=True,
-                                 attach_files=True, use_application_commands=True)
+    needed = discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        embed_links=True,
+        attach_files=True,
+        use_application_commands=True,
+    )
     assert f"permissions={needed.value}" in readme
     assert "scope=bot+applications.commands" in readme
 

@@ -93,7 +93,8 @@ def string_constants(path: Path) -> list[tuple[int, str]]:
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
         and id(node) not in docstrings
     ]
 
@@ -142,14 +143,32 @@ def test_no_discord_text_uses_a_slack_only_form():
 
 
 def test_the_slack_only_check_catches_the_shared_grammar():
-    for text in ("/cohort summary", "/cohort settings <key> <value>", "/cohort export",
-                 "/hours undo", "/checkin edit <text>", "/plan set 1 <goal>", "/plan done 2",
-                 "/cohort me away 5 days", "/cohort me timezone Europe/Berlin",
-                 "/sprint goal <text>", "/help hours", "/hours 90m learning"):
+    for text in (
+        "/cohort summary",
+        "/cohort settings <key> <value>",
+        "/cohort export",
+        "/hours undo",
+        "/checkin edit <text>",
+        "/plan set 1 <goal>",
+        "/plan done 2",
+        "/cohort me away 5 days",
+        "/cohort me timezone Europe/Berlin",
+        "/sprint goal <text>",
+        "/help hours",
+        "/hours 90m learning",
+    ):
         assert slack_only(text), text
-    for text in ("/cohort-admin summary", "/checkin text:<text> edit:True", "/hours-undo",
-                 "/plan week:1 goal:<text>", "/sprint goal:<text>", "/cohort me",
-                 "/cohort me key:track value:<id>", "/cohort away days:5", "/help topic:hours"):
+    for text in (
+        "/cohort-admin summary",
+        "/checkin text:<text> edit:True",
+        "/hours-undo",
+        "/plan week:1 goal:<text>",
+        "/sprint goal:<text>",
+        "/cohort me",
+        "/cohort me key:track value:<id>",
+        "/cohort away days:5",
+        "/help topic:hours",
+    ):
         assert not slack_only(text), text
 
 
@@ -174,15 +193,18 @@ def test_content_texts_come_out_in_discord_syntax():
     assert bad == [], "\n".join(bad)
 
 
-@pytest.mark.parametrize("text", [
-    "edit finished lesson 4 | hours: 1h learning",
-    "| next: lesson 5",
-    "edit did it | mood: 9",
-    "did it | hours: 99h learning",
-    "did it | hours: 1h dancing",
-    "did it | next: a | next: b",
-    "2026-02-30: did it",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "edit finished lesson 4 | hours: 1h learning",
+        "| next: lesson 5",
+        "edit did it | mood: 9",
+        "did it | hours: 99h learning",
+        "did it | hours: 1h dancing",
+        "did it | next: a | next: b",
+        "2026-02-30: did it",
+    ],
+)
 def test_checkin_grammar_errors_come_out_in_discord_syntax(text):
     # /checkin text:... is read by the shared grammar, so its errors reach Discord users.
     with pytest.raises(UsageError) as info:
@@ -205,8 +227,11 @@ def test_the_adapters_own_usage_lines_are_in_discord_syntax():
             call()
         errors.append(info.value)
     assert [e.usage for e in errors] == [
-        DISCORD_USAGE["cohort me away"], DISCORD_USAGE["plan set"], DISCORD_USAGE["plan"],
-        DISCORD_USAGE["sprint goal"], DISCORD_USAGE["sprint"],
+        DISCORD_USAGE["cohort me away"],
+        DISCORD_USAGE["plan set"],
+        DISCORD_USAGE["plan"],
+        DISCORD_USAGE["sprint goal"],
+        DISCORD_USAGE["sprint"],
     ]
     assert all(slack_only(str(e)) == [] for e in errors)
 
@@ -214,23 +239,37 @@ def test_the_adapters_own_usage_lines_are_in_discord_syntax():
 # -- discord_text ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("core", "discord"), [
-    ("You've already checked in for today. To change it: `/checkin edit <text>`.",
-     "You've already checked in for today. To change it: `/checkin text:<text> edit:True`."),
-    ("Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>` · "
-     "a project shipped: `/plan project <1-3>`",
-     "Set a goal: `/plan week:<1-4> goal:<text>` · mark it: `/plan week:<1-4> done:True` · "
-     "a project shipped: `/plan project:<1-3>`"),
-    ("Bad.\nUsage: " + USAGE["cohort summary"], "Bad.\nUsage: " + DISCORD_USAGE["cohort summary"]),
-    ("Or type `/cohort forget-me confirm`.", "Or type `/cohort forget-me confirm:True`."),
-    ("If so, mark it with /plan done 3. If not",
-     "If so, mark it with /plan week:3 done:True. If not"),
-    ("If you need a break, /cohort me away 7 days pauses the prompts",
-     "If you need a break, /cohort away days:7 pauses the prompts"),
-    ("Try `/frobnicate now` or `/checkin`.", "Try `/frobnicate now` or `/checkin`."),
-    ("no commands here, a/b and `code`", "no commands here, a/b and `code`"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("core", "discord"),
+    [
+        (
+            "You've already checked in for today. To change it: `/checkin edit <text>`.",
+            "You've already checked in for today. To change it: `/checkin text:<text> edit:True`.",
+        ),
+        (
+            "Set a goal: `/plan set <week> <goal>` · mark it: `/plan done <week>` · "
+            "a project shipped: `/plan project <1-3>`",
+            "Set a goal: `/plan week:<1-4> goal:<text>` · mark it: `/plan week:<1-4> done:True` · "
+            "a project shipped: `/plan project:<1-3>`",
+        ),
+        (
+            "Bad.\nUsage: " + USAGE["cohort summary"],
+            "Bad.\nUsage: " + DISCORD_USAGE["cohort summary"],
+        ),
+        ("Or type `/cohort forget-me confirm`.", "Or type `/cohort forget-me confirm:True`."),
+        (
+            "If so, mark it with /plan done 3. If not",
+            "If so, mark it with /plan week:3 done:True. If not",
+        ),
+        (
+            "If you need a break, /cohort me away 7 days pauses the prompts",
+            "If you need a break, /cohort away days:7 pauses the prompts",
+        ),
+        ("Try `/frobnicate now` or `/checkin`.", "Try `/frobnicate now` or `/checkin`."),
+        ("no commands here, a/b and `code`", "no commands here, a/b and `code`"),
+        ("", ""),
+    ],
+)
 def test_discord_text_rewrites_known_commands_and_keeps_the_rest(core, discord):
     assert discord_text(core) == discord
     assert discord_text(discord) == discord  # already Discord's: nothing more changes
@@ -335,12 +374,10 @@ def test_scheduled_messages_are_delivered_in_discord_syntax(app):
 
 
 def test_discord_text_is_cheap():
-    card = ("Ada checked in: finished lesson 4, read two papers and fixed the data loader. "
-            * 20)
+    card = "Ada checked in: finished lesson 4, read two papers and fixed the data loader. " * 20
     started = time.perf_counter()
     for _ in range(2000):
         discord_text(card)
         discord_text(card + " /cohort summary `/cohort summary`")
     per_call = (time.perf_counter() - started) / 4000
     assert per_call < 0.001, per_call
-

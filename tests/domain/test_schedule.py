@@ -190,8 +190,9 @@ def test_every_minute_of_two_days_around_a_dst_change_yields_each_prompt_once(
     )
     eve = day - timedelta(days=1)
     # Checked in two days before: no inactivity note, and no check-in yet on either day.
-    m = member(timezone=tz, prompt_time=prompt, study_days=EVERY_DAY,
-               last_checkin=eve - timedelta(days=1))
+    m = member(
+        timezone=tz, prompt_time=prompt, study_days=EVERY_DAY, last_checkin=eve - timedelta(days=1)
+    )
     start = datetime.combine(eve, time(0, 0), z).astimezone(UTC)
     seen: dict[str, set[tuple[str, date, datetime, datetime]]] = defaultdict(set)
     for minute in range(48 * 60):
@@ -211,8 +212,7 @@ def test_a_member_who_already_checked_in_today_gets_no_prompt_but_still_the_kick
     tue = member(last_checkin=TUE)
     assert due(local(TUE, 9, 0, NY).astimezone(UTC), tue) == []
     monday = member(last_checkin=MON)
-    assert [d.kind for d in due(local(MON, 9, 0, NY).astimezone(UTC), monday)] == [
-        SPRINT_KICKOFF]
+    assert [d.kind for d in due(local(MON, 9, 0, NY).astimezone(UTC), monday)] == [SPRINT_KICKOFF]
 
 
 def test_inactivity_notes_come_twice_then_stop() -> None:

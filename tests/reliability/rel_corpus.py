@@ -41,8 +41,10 @@ class Entry:
 
 
 def _repeat(spec: dict[str, Any]) -> str:
-    return str(spec.get("prefix", "")) + str(spec["unit"]) * int(spec["times"]) + str(
-        spec.get("suffix", "")
+    return (
+        str(spec.get("prefix", ""))
+        + str(spec["unit"]) * int(spec["times"])
+        + str(spec.get("suffix", ""))
     )
 
 
@@ -54,8 +56,15 @@ def load(name: str = "commands.yaml") -> list[Entry]:
         stored = item.get("stored")
         if "stored_repeat" in item:
             stored = _repeat(item["stored_repeat"])
-        out.append(Entry(str(item["id"]), text, str(item["expect"]),
-                         None if stored is None else str(stored), str(item.get("why", ""))))
+        out.append(
+            Entry(
+                str(item["id"]),
+                text,
+                str(item["expect"]),
+                None if stored is None else str(stored),
+                str(item.get("why", "")),
+            )
+        )
     ids = [e.id for e in out]
     assert len(ids) == len(set(ids)), "corpus ids must be unique"
     return out

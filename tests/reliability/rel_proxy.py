@@ -29,8 +29,9 @@ class TcpProxy:
         listener.listen(64)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True,
-                         name="tcp-proxy").start()
+        threading.Thread(
+            target=self._accept, args=(listener,), daemon=True, name="tcp-proxy"
+        ).start()
         return self
 
     def stop(self) -> None:

@@ -35,8 +35,10 @@ def sent_messages(h: Harness) -> list:
             continue
         if "/callback" in record.path and int(record.json.get("type", 0)) not in (4, 7):
             continue  # a deferral or a modal: no message
-        if "/callback" in record.path or "/webhooks/" in record.path or (
-            "/channels/" in record.path and record.path.endswith("/messages")
+        if (
+            "/callback" in record.path
+            or "/webhooks/" in record.path
+            or ("/channels/" in record.path and record.path.endswith("/messages"))
         ):
             out.append(record)
     return out
@@ -96,8 +98,9 @@ def test_hostile_form_values_are_answered_and_stored_verbatim_or_refused(app):
             who = person(500 + index)
             await h.slash("cohort", "join", person=who)
             before = await settled(app)
-            answer = await h.submit(FORM_IDS[item["form"]] + context, dict(item["values"]),
-                                    person=who)
+            answer = await h.submit(
+                FORM_IDS[item["form"]] + context, dict(item["values"]), person=who
+            )
             problems = []
             if not embed_text(answer):
                 problems.append("no answer")

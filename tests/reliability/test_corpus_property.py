@@ -17,30 +17,90 @@ from bot.handlers import Actor
 from bot.storage.db import make_engine, upgrade
 
 FRAGMENTS = [
-    "<!channel>", "<!here>", "@everyone", "@here", "<@U123>", "<@&123>", "<#C1>", "<@!42>",
-    "[x](https://evil.example)", "'; DROP TABLE members; --", "{name}", "{{7*7}}", "%s",
-    "1e9", "-2h", "NaN", "inf", "2h30", "½", "٣", "\u202e", "\u200b", "\ufeff", "🚀", "\u0007",
-    "|", " | next: ", " | blockers: ", " | mood: ", " | hours: ", "\n", "yesterday:", "2d",
-    "learning", "building", "networking", "l", "b", "90m", "1h30m", "week", "1", "5", "0",
+    "<!channel>",
+    "<!here>",
+    "@everyone",
+    "@here",
+    "<@U123>",
+    "<@&123>",
+    "<#C1>",
+    "<@!42>",
+    "[x](https://evil.example)",
+    "'; DROP TABLE members; --",
+    "{name}",
+    "{{7*7}}",
+    "%s",
+    "1e9",
+    "-2h",
+    "NaN",
+    "inf",
+    "2h30",
+    "½",
+    "٣",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "🚀",
+    "\u0007",
+    "|",
+    " | next: ",
+    " | blockers: ",
+    " | mood: ",
+    " | hours: ",
+    "\n",
+    "yesterday:",
+    "2d",
+    "learning",
+    "building",
+    "networking",
+    "l",
+    "b",
+    "90m",
+    "1h30m",
+    "week",
+    "1",
+    "5",
+    "0",
 ]
 COMMANDS = [
-    "/checkin", "/checkin edit", "/hours", "/hours undo", "/plan", "/plan set", "/plan done",
-    "/sprint goal", "/sprint done", "/progress", "/help", "/cohort me", "/cohort me timezone",
-    "/cohort me prompt-time", "/cohort me quiet-hours", "/cohort me away", "/cohort join",
-    "/cohort summary", "/cohort settings name", "/cohort settings timezone", "/cohort export",
-    "/cohort forget-me", "/sprint", "/frob",
+    "/checkin",
+    "/checkin edit",
+    "/hours",
+    "/hours undo",
+    "/plan",
+    "/plan set",
+    "/plan done",
+    "/sprint goal",
+    "/sprint done",
+    "/progress",
+    "/help",
+    "/cohort me",
+    "/cohort me timezone",
+    "/cohort me prompt-time",
+    "/cohort me quiet-hours",
+    "/cohort me away",
+    "/cohort join",
+    "/cohort summary",
+    "/cohort settings name",
+    "/cohort settings timezone",
+    "/cohort export",
+    "/cohort forget-me",
+    "/sprint",
+    "/frob",
 ]
 # No NUL: PostgreSQL refuses it and the grammar does not yet (a known bug, see the corpus).
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-               max_size=40)
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
 ARGS = st.lists(st.one_of(st.sampled_from(FRAGMENTS), TEXT), max_size=6).map(" ".join)
 
 
 def make_app(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}")
     upgrade(engine)
-    app = bootstrap(engine=engine, clock=FixedClock(datetime(2026, 12, 2, 10, tzinfo=UTC)),
-                    migrate=False)
+    app = bootstrap(
+        engine=engine, clock=FixedClock(datetime(2026, 12, 2, 10, tzinfo=UTC)), migrate=False
+    )
     admin = Actor("console", "W", "C", "U-admin", "Admin")
     app.core.handle(parse("/cohort start Property"), admin)
     return app
@@ -51,8 +111,12 @@ def test_anything_typed_is_refused_cleanly_or_answered_inertly(tmp_path_factory,
     member = Actor("console", "W", "C", "U-m", "<!channel> @everyone")
     app.core.handle(parse("/cohort join"), member)
 
-    @settings(max_examples=150, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=150,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(command=st.sampled_from(COMMANDS), args=ARGS)
     def check(command: str, args: str) -> None:
         line = f"{command} {args}"

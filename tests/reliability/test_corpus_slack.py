@@ -109,8 +109,12 @@ def test_malformed_bodies_and_wrong_content_types_never_get_a_5xx(slack):
 def _post_bytes(driver, raw: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     """POST over a raw socket, reading the answer even when the server stops reading early
     (a 413 for an oversized body closes the connection while the body is still coming)."""
-    head = ["POST /slack/events HTTP/1.1", f"Host: {driver.host}:{driver.port}",
-            f"Content-Length: {len(raw)}", "Connection: close"]
+    head = [
+        "POST /slack/events HTTP/1.1",
+        f"Host: {driver.host}:{driver.port}",
+        f"Content-Length: {len(raw)}",
+        "Connection: close",
+    ]
     head += [f"{k}: {v}" for k, v in headers.items()]
     with socket.create_connection((driver.host, driver.port), timeout=10) as sock:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):

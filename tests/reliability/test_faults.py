@@ -58,8 +58,9 @@ def proxied(pg_database_factory, content):
     """An app on a fresh PostgreSQL database reached only through a TCP proxy we control."""
     url = make_url(pg_database_factory())
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
-    engine = make_engine(url.set(host="127.0.0.1", port=proxy.port)
-                         .render_as_string(hide_password=False))
+    engine = make_engine(
+        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    )
     upgrade(engine)
     app = bootstrap(engine=engine, content=content, clock=FixedClock(JOINED), migrate=False)
     yield app, proxy
@@ -80,8 +81,10 @@ def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxie
         with serving(app, fake) as rig:
             d = rig.driver
             d.command("/cohort", "start Outage", user="U1", channel="C9")
-            assert "Checked in" in d.command("/checkin", "before", user="U1", channel="C9").json[
-                "text"]
+            assert (
+                "Checked in"
+                in d.command("/checkin", "before", user="U1", channel="C9").json["text"]
+            )
             proxy.stop()  # the database goes away
             for _ in range(3):
                 r = d.command("/hours", "1h learning", user="U1", channel="C9")
@@ -99,8 +102,9 @@ def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxie
         assert ticked is not None and ticked.queued == len(PEOPLE)
         assert runtime.deliver().sent == len(PEOPLE)
         assert runtime.tick().queued == 0 and runtime.deliver().sent == 0
-        assert sorted(platform.keys()) == sorted(f"checkin_prompt:m{i}:2026-12-01"
-                                                 for i in range(1, len(PEOPLE) + 1))
+        assert sorted(platform.keys()) == sorted(
+            f"checkin_prompt:m{i}:2026-12-01" for i in range(1, len(PEOPLE) + 1)
+        )
         assert statuses(app) == Counter({"sent": len(PEOPLE)})
     finally:
         fake.stop()
@@ -150,12 +154,14 @@ def test_a_connection_dropped_mid_delivery_sends_each_message_once(proxied):
     # Every open connection is cut right after the second message went out, before it
     # is marked sent: that row stays claimed until its lease runs out.
     platform = FakePlatform(after_send=lambda n: proxy.drop() if n == 2 else None)
-    delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w",
-                        limiter=RateLimiter(1e9, 1e9))
+    delivery = Delivery(
+        app.core, app.uow, platform, app.clock, worker="w", limiter=RateLimiter(1e9, 1e9)
+    )
     delivery.drain()
     app.clock.advance(timedelta(minutes=6))  # past the lease
-    heir = Delivery(app.core, app.uow, platform, app.clock, worker="heir",
-                    limiter=RateLimiter(1e9, 1e9))
+    heir = Delivery(
+        app.core, app.uow, platform, app.clock, worker="heir", limiter=RateLimiter(1e9, 1e9)
+    )
     heir.drain()
     assert statuses(app) == Counter({"sent": len(PEOPLE)})
     assert len(platform.keys()) == len(set(platform.keys())) == len(PEOPLE)
@@ -173,9 +179,15 @@ def test_slack_down_for_ten_minutes_the_outbox_holds_then_drains_once(app):
     try:
         fake.fail("chat.postMessage", status=503, error="service_unavailable", times=10_000)
         platform = SlackPlatform(WebClient(token="xoxb-test-token", base_url=fake.url))
-        delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w",
-                            limiter=RateLimiter(1e9, 1e9),
-                            retry=RetryPolicy(jitter=lambda: 0.5))  # the default policy
+        delivery = Delivery(
+            app.core,
+            app.uow,
+            platform,
+            app.clock,
+            worker="w",
+            limiter=RateLimiter(1e9, 1e9),
+            retry=RetryPolicy(jitter=lambda: 0.5),
+        )  # the default policy
         outage_end = PROMPT + timedelta(minutes=10)
         while app.clock.now() < outage_end:
             delivery.drain()
@@ -208,15 +220,24 @@ def test_a_migration_run_twice_keeps_every_row(app):
     before = {m: rows(app, m) for m in (Member, OutboxRow)}
     upgrade(app.engine)
     upgrade(app.engine)
-    assert {m: rows(app, m) for m in (Member, OutboxRow)} == before == {
-        Member: len(PEOPLE), OutboxRow: len(PEOPLE)}
+    assert (
+        {m: rows(app, m) for m in (Member, OutboxRow)}
+        == before
+        == {Member: len(PEOPLE), OutboxRow: len(PEOPLE)}
+    )
 
 
 def _race_upgrade(url: str, processes: int = 3) -> list[subprocess.CompletedProcess[str]]:
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     procs = [
-        subprocess.Popen([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(processes)
     ]
     out = []
@@ -238,8 +259,9 @@ def _assert_migrated_once(url: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
-                                                            marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_processes_starting_together_migrate_a_fresh_database_once(backend, tmp_path, request):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'fresh.db'}"

@@ -86,12 +86,21 @@ def test_a_forged_modal_submission_checks_in_only_the_submitter(slack):
     view["private_metadata"] = json.dumps({"c": "C2", "u": "UADMIN"})
     slack.driver.submit(view, {"did": "grace in the other cohort"}, user="U2")
     with slack.app.uow() as s:
-        rows = {(ch, user, did) for ch, user, did in s.execute(
-            select(Cohort.channel_id, Member.user_id, CheckInRow.did)
-            .join(Member, Member.id == CheckInRow.member_id)
-            .join(Cohort, Cohort.id == Member.cohort_id))}
-        admins = set(s.execute(select(Cohort.channel_id, CohortAdmin.user_id)
-                               .join(Cohort, Cohort.id == CohortAdmin.cohort_id)).all())
+        rows = {
+            (ch, user, did)
+            for ch, user, did in s.execute(
+                select(Cohort.channel_id, Member.user_id, CheckInRow.did)
+                .join(Member, Member.id == CheckInRow.member_id)
+                .join(Cohort, Cohort.id == Member.cohort_id)
+            )
+        }
+        admins = set(
+            s.execute(
+                select(Cohort.channel_id, CohortAdmin.user_id).join(
+                    Cohort, Cohort.id == CohortAdmin.cohort_id
+                )
+            ).all()
+        )
     assert ("C1", "U2", "submitted by grace") in rows
     assert ("C2", "U2", "grace in the other cohort") in rows  # as herself, never as UADMIN
     assert not any(user == "U1" and did.startswith("submitted") for _, user, did in rows)
@@ -113,13 +122,17 @@ async def settled(app):
             return now
         previous = now
     return previous
+
+
 FOREIGN = ":1160000000000099999:1160000000000099998"
 
 
 def test_discord_forged_ids_never_act_as_someone_else_or_in_another_server(app):
     # Another server's cohort exists, with its own admin.
-    app.core.handle(c.StartCohort("Elsewhere"),
-                    Actor("discord", FOREIGN.split(":")[1], FOREIGN.split(":")[2], "999", "Zed"))
+    app.core.handle(
+        c.StartCohort("Elsewhere"),
+        Actor("discord", FOREIGN.split(":")[1], FOREIGN.split(":")[2], "999", "Zed"),
+    )
 
     async def scenario(h: Harness) -> None:
         await h.start_cohort(person=ADA)
@@ -128,17 +141,20 @@ def test_discord_forged_ids_never_act_as_someone_else_or_in_another_server(app):
         await h.slash("checkin", person=BO, text="bo's entry")
         before = await settled(app)
         # A form whose custom id names another server's cohort, submitted in this server.
-        refused = await h.submit("cohortbot:form:checkin" + FOREIGN, {"did": "cross-server"},
-                                 person=BO)
+        refused = await h.submit(
+            "cohortbot:form:checkin" + FOREIGN, {"did": "cross-server"}, person=BO
+        )
         assert FOREIGN_CONTEXT in embed_text(refused)
         # A button naming another server, on a message that really carries it.
         foreign_button = "cohortbot:forget_me_confirm" + FOREIGN
-        refused = await h.click(foreign_button, person=BO,
-                                message=prompt_message(button_row(foreign_button)))
+        refused = await h.click(
+            foreign_button, person=BO, message=prompt_message(button_row(foreign_button))
+        )
         assert FOREIGN_CONTEXT in embed_text(refused)
         # Admin commands by a member, whatever the options say.
-        refused = await h.slash("cohort-admin", "settings", person=BO, key="admin",
-                                value=BO.user_id)
+        refused = await h.slash(
+            "cohort-admin", "settings", person=BO, key="admin", value=BO.user_id
+        )
         assert "admins" in embed_text(refused)
         after = snapshot(app.engine)
         assert after == before

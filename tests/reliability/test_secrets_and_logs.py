@@ -84,8 +84,12 @@ def slack_flows(app, fake: FakeSlackAPI) -> None:
         platform = SlackPlatform(client)
         errors = []
         for failure in ("invalid_auth", "not_authed", None):
-            fake.fail("chat.postMessage", error=failure or "ratelimited", status=429
-                      if failure is None else 200, retry_after=1 if failure is None else None)
+            fake.fail(
+                "chat.postMessage",
+                error=failure or "ratelimited",
+                status=429 if failure is None else 200,
+                retry_after=1 if failure is None else None,
+            )
             try:
                 platform.send(Destination("slack", "T1", "C1"), Message(TYPED))
             except DeliveryError as exc:
@@ -114,8 +118,9 @@ def test_no_token_or_typed_text_reaches_logs_or_errors(app, captured, monkeypatc
     async def scenario(h: Harness) -> None:
         await h.start_cohort(person=ADA)
         await h.slash("checkin", person=ADA, text=TYPED)
-        h.fake.fail("POST", r"/channels/\d+/messages", 403,
-                    {"message": "Missing Access", "code": 50001})
+        h.fake.fail(
+            "POST", r"/channels/\d+/messages", 403, {"message": "Missing Access", "code": 50001}
+        )
         await h.slash("checkin", person=ADA, text=TYPED + " again", edit=True)
 
     run_with_bot(app, scenario)
@@ -154,8 +159,9 @@ def test_the_json_log_format_is_one_line_with_context_and_masks_secrets():
     handler = configure("INFO", stream)
     log = logging.getLogger("cohortbot.test")
     try:
-        log.info("sent outbox row %s with %s", 7, SLACK_TOKEN,
-                 extra={"cohort_id": 3, "member_id": 9})
+        log.info(
+            "sent outbox row %s with %s", 7, SLACK_TOKEN, extra={"cohort_id": 3, "member_id": 9}
+        )
         try:
             raise RuntimeError(f"connect to postgresql://bot:hunter2@db/x failed, {DISCORD_TOKEN}")
         except RuntimeError:
@@ -175,10 +181,16 @@ def test_the_json_log_format_is_one_line_with_context_and_masks_secrets():
 
 def test_database_errors_never_echo_the_values_they_tried_to_write(engine):
     with pytest.raises(DBAPIError) as info, engine.begin() as conn:
-        conn.execute(insert(CheckInRow).values(
-            member_id=424242, local_date=datetime(2026, 12, 1, tzinfo=UTC).date(), did=TYPED,
-            public=True, created_at=datetime(2026, 12, 1, tzinfo=UTC),
-            updated_at=datetime(2026, 12, 1, tzinfo=UTC)))
+        conn.execute(
+            insert(CheckInRow).values(
+                member_id=424242,
+                local_date=datetime(2026, 12, 1, tzinfo=UTC).date(),
+                did=TYPED,
+                public=True,
+                created_at=datetime(2026, 12, 1, tzinfo=UTC),
+                updated_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+        )
     message = str(info.value)
     assert TYPED not in message
     assert "parameters hidden" in message

@@ -47,13 +47,18 @@ def populate(
     clock.set(before)  # type: ignore[attr-defined]
 
 
-def run_ticks(app: App, start: datetime, end: datetime,
-              step: timedelta = timedelta(minutes=30),
-              platform: FakePlatform | None = None) -> FakePlatform:
+def run_ticks(
+    app: App,
+    start: datetime,
+    end: datetime,
+    step: timedelta = timedelta(minutes=30),
+    platform: FakePlatform | None = None,
+) -> FakePlatform:
     """Tick and deliver every ``step`` from ``start`` to ``end``, as the runtime does."""
     platform = platform or FakePlatform()
-    delivery = Delivery(app.core, app.uow, platform, app.clock, worker="w1",
-                        limiter=RateLimiter(1e9, 1e9))
+    delivery = Delivery(
+        app.core, app.uow, platform, app.clock, worker="w1", limiter=RateLimiter(1e9, 1e9)
+    )
     app.clock.set(start)  # type: ignore[attr-defined]
     while app.clock.now() <= end:
         with app.engine.begin() as conn:

@@ -35,8 +35,13 @@ def dm_fails_for(user_id: str) -> FakePlatform:
 
 def drain(app, platform) -> None:
     Delivery(
-        app.core, app.uow, platform, app.clock, worker="w",
-        limiter=RateLimiter(1e9, 1e9), retry=RetryPolicy(max_attempts=4, base=10),
+        app.core,
+        app.uow,
+        platform,
+        app.clock,
+        worker="w",
+        limiter=RateLimiter(1e9, 1e9),
+        retry=RetryPolicy(max_attempts=4, base=10),
     ).drain()
 
 
@@ -101,8 +106,16 @@ def test_a_failed_private_note_to_a_channel_member_pauses_nobody(cohort) -> None
     say(app, "cy", "/cohort me delivery channel")
     with app.uow() as s:
         cy = s.scalar(select(Member).where(Member.user_id == "U-cy"))
-        s.add(OutboxRow(key="inactivity:test:cy", cohort_id=cy.cohort_id, member_id=cy.id,
-                        kind=schedule.INACTIVITY, due_at=PROMPT, created_at=PROMPT))
+        s.add(
+            OutboxRow(
+                key="inactivity:test:cy",
+                cohort_id=cy.cohort_id,
+                member_id=cy.id,
+                kind=schedule.INACTIVITY,
+                due_at=PROMPT,
+                created_at=PROMPT,
+            )
+        )
     drain(app, dm_fails_for("U-cy"))
     with app.uow() as s:
         assert s.scalar(select(Cohort.paused)) is False

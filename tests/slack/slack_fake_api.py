@@ -72,18 +72,31 @@ class FakeSlackAPI:
 
     # -- test controls --------------------------------------------------------------------
 
-    def user(self, user_id: str, *, tz: str | None = "UTC", admin: bool = False,
-             name: str | None = None) -> None:
+    def user(
+        self, user_id: str, *, tz: str | None = "UTC", admin: bool = False, name: str | None = None
+    ) -> None:
         self.users[user_id] = {
-            "id": user_id, "name": (name or user_id).lower(), "tz": tz, "is_admin": admin,
-            "is_owner": False, "profile": {"display_name": name or user_id, "real_name": ""},
+            "id": user_id,
+            "name": (name or user_id).lower(),
+            "tz": tz,
+            "is_admin": admin,
+            "is_owner": False,
+            "profile": {"display_name": name or user_id, "real_name": ""},
         }
 
-    def fail(self, method: str, *, error: str | None = None, status: int = 200,
-             retry_after: int | None = None, times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
         with self._lock:
             self.failures.setdefault(method, []).append(
-                Failure(status=status, error=error, retry_after=retry_after, times=times))
+                Failure(status=status, error=error, retry_after=retry_after, times=times)
+            )
 
     def hold(self, method: str) -> threading.Event:
         """Calls to ``method`` are recorded but get no answer until the returned event is
@@ -107,8 +120,9 @@ class FakeSlackAPI:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     methods = [c.method for c in self.calls]
-                    raise AssertionError(f"{method} called {len(found)} times, wanted {count}; "
-                                         f"calls: {methods}")
+                    raise AssertionError(
+                        f"{method} called {len(found)} times, wanted {count}; calls: {methods}"
+                    )
                 self._lock.wait(left)
 
     def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
@@ -153,8 +167,15 @@ class FakeSlackAPI:
     def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         n = next(self._ids)
         if method == "auth.test":
-            return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake",
-                    "user": "cohortbot", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
+            return {
+                "ok": True,
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "cohortbot",
+                "team_id": "T1",
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+            }
         if method == "apps.connections.open" and self.socket_url:
             return {"ok": True, "url": self.socket_url}
         if method == "users.info":
@@ -227,7 +248,7 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
             elif raw and "x-www-form-urlencoded" in ctype:
                 body.update(parse_qsl(raw.decode(), keep_blank_values=True))
             if parts.path.startswith("/api/"):
-                method = parts.path[len("/api/"):]
+                method = parts.path[len("/api/") :]
             elif parts.path.startswith("/upload/"):
                 method = "upload"
             elif parts.path.startswith("/response/"):
@@ -253,8 +274,9 @@ def _make_handler(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
         def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
             data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
             self.send_response(status)
-            self.send_header("Content-Type",
-                             "text/plain" if isinstance(payload, str) else "application/json")
+            self.send_header(
+                "Content-Type", "text/plain" if isinstance(payload, str) else "application/json"
+            )
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(data)))

@@ -26,8 +26,13 @@ def payload(name: str) -> dict[str, Any]:
     return json.loads((PAYLOADS / f"{name}.json").read_text())
 
 
-def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None,
-                   content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+def signed_headers(
+    body: str,
+    *,
+    secret: str = SECRET,
+    timestamp: int | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     return {
         "Content-Type": content_type,
@@ -49,7 +54,8 @@ class Response:
     def texts(self) -> list[str]:
         data = self.json
         return [data.get("text", "")] + [
-            b.get("text", {}).get("text", "") for b in data.get("blocks") or []
+            b.get("text", {}).get("text", "")
+            for b in data.get("blocks") or []
             if isinstance(b.get("text"), dict)
         ]
 
@@ -78,15 +84,30 @@ class SlackDriver:
         self._n += 1
         return f"{self.fake_root}/response/{self._n}"
 
-    def command(self, name: str, text: str = "", *, user: str = "U1", channel: str = "C1",
-                team: str = "T1") -> Response:
+    def command(
+        self, name: str, text: str = "", *, user: str = "U1", channel: str = "C1", team: str = "T1"
+    ) -> Response:
         data = payload("slash_command")
-        data.update(command=name, text=text, user_id=user, user_name=user.lower(),
-                    channel_id=channel, team_id=team, response_url=self._response_url())
+        data.update(
+            command=name,
+            text=text,
+            user_id=user,
+            user_name=user.lower(),
+            channel_id=channel,
+            team_id=team,
+            response_url=self._response_url(),
+        )
         return self.signed(urlencode(data))
 
-    def action(self, action_id: str, value: str = "", *, user: str = "U1", channel: str = "D1",
-               team: str = "T1") -> Response:
+    def action(
+        self,
+        action_id: str,
+        value: str = "",
+        *,
+        user: str = "U1",
+        channel: str = "D1",
+        team: str = "T1",
+    ) -> Response:
         data = payload("block_actions")
         data["user"].update(id=user, username=user.lower(), name=user.lower())
         data["team"]["id"] = team
@@ -96,8 +117,9 @@ class SlackDriver:
         data["response_url"] = self._response_url()
         return self.signed(urlencode({"payload": json.dumps(data)}))
 
-    def submit(self, view: dict[str, Any], values: dict[str, str], *, user: str = "U1",
-               team: str = "T1") -> Response:
+    def submit(
+        self, view: dict[str, Any], values: dict[str, str], *, user: str = "U1", team: str = "T1"
+    ) -> Response:
         """Submit ``view`` (as the app opened it) with text or selected values per block."""
         data = payload("view_submission")
         data["user"].update(id=user, username=user.lower(), name=user.lower())

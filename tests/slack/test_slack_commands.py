@@ -65,8 +65,16 @@ def test_checkin_without_text_acks_then_opens_the_modal(slack):
     assert opened["trigger_id"]
     assert view["callback_id"] == "checkin_form"
     ids = [b["block_id"] for b in view["blocks"]]
-    assert ids == ["did", "next", "blockers", "hours_learning", "hours_building",
-                   "hours_networking", "mood", "day"]
+    assert ids == [
+        "did",
+        "next",
+        "blockers",
+        "hours_learning",
+        "hours_building",
+        "hours_networking",
+        "mood",
+        "day",
+    ]
     assert json.loads(view["private_metadata"])["c"] == "C1"
     assert count(slack, CheckInRow) == 0
 

@@ -32,8 +32,11 @@ def posted_at(slack, timeout: float = 5.0) -> tuple[str | None, str | None]:
 
 
 def card_posts(slack) -> list[dict]:
-    return [c.body for c in slack.fake.calls_to("chat.postMessage") if "checked in" in
-            str(c.body.get("text"))]
+    return [
+        c.body
+        for c in slack.fake.calls_to("chat.postMessage")
+        if "checked in" in str(c.body.get("text"))
+    ]
 
 
 def test_the_card_is_recorded_where_it_landed(slack):

@@ -30,10 +30,17 @@ def test_modal_submission_creates_the_checkin_and_its_hours(slack):
     slack.driver.open_home()
     slack.fake.wait_for("views.publish")
     view = open_checkin_modal(slack)
-    r = slack.driver.submit(view, {
-        "did": "finished lesson 4 <!channel>", "next": "lesson 5", "hours_learning": "1h30m",
-        "hours_building": "45m", "mood": "4", "day": "0",
-    })
+    r = slack.driver.submit(
+        view,
+        {
+            "did": "finished lesson 4 <!channel>",
+            "next": "lesson 5",
+            "hours_learning": "1h30m",
+            "hours_building": "45m",
+            "mood": "4",
+            "day": "0",
+        },
+    )
     assert r.status == 200 and r.raw == b""  # closes the modal
     with slack.app.uow() as s:
         row = s.scalars(select(CheckInRow)).one()

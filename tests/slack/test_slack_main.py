@@ -36,8 +36,15 @@ def no_oauth() -> SlackOAuthEnv:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-                 "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_STATE_SECRET",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -58,8 +65,9 @@ def test_missing_settings_are_named_in_one_line(app, values, http, missing):
 
 def test_a_refused_token_is_reported_without_its_value(app, fake_slack):
     fake_slack.fail("auth.test", error="invalid_auth")
-    configured = with_settings(app, slack_bot_token=TOKEN, slack_signing_secret="s",
-                               slack_api_url=fake_slack.url)
+    configured = with_settings(
+        app, slack_bot_token=TOKEN, slack_signing_secret="s", slack_api_url=fake_slack.url
+    )
     with pytest.raises(SlackConfigError) as info:
         prepare(configured, http=True, env=no_oauth())
     assert "SLACK_BOT_TOKEN" in str(info.value) and "invalid_auth" in str(info.value)
@@ -67,8 +75,13 @@ def test_a_refused_token_is_reported_without_its_value(app, fake_slack):
 
 
 def test_slack_api_url_points_the_app_at_another_web_api(app, fake_slack):
-    configured = with_settings(app, slack_bot_token=TOKEN, slack_signing_secret="s",
-                               slack_app_token="xapp-1", slack_api_url=fake_slack.url)
+    configured = with_settings(
+        app,
+        slack_bot_token=TOKEN,
+        slack_signing_secret="s",
+        slack_app_token="xapp-1",
+        slack_api_url=fake_slack.url,
+    )
     _bolt, app_token = prepare(configured, http=False, env=no_oauth())
     assert app_token == "xapp-1"
     auth = fake_slack.calls_to("auth.test")[0]
@@ -90,11 +103,18 @@ def test_multi_workspace_serves_each_team_with_its_installed_token(app, fake_sla
     bolt, _ = prepare(configured, http=True, env=env)
     team = "T" + uuid.uuid4().hex[:8].upper()
     store = bolt.installation_store
-    store.save(Installation(
-        app_id="A1", team_id=team, user_id="U1", bot_token=f"xoxb-{team}", bot_id="B1",
-        bot_user_id="UBOT", bot_scopes=list(BOT_SCOPES),
-        installed_at=datetime.now(UTC).timestamp(),
-    ))
+    store.save(
+        Installation(
+            app_id="A1",
+            team_id=team,
+            user_id="U1",
+            bot_token=f"xoxb-{team}",
+            bot_id="B1",
+            bot_user_id="UBOT",
+            bot_scopes=list(BOT_SCOPES),
+            installed_at=datetime.now(UTC).timestamp(),
+        )
+    )
     server = make_server(bolt, "127.0.0.1", 0)
     thread = server.start_in_thread()
     try:
@@ -114,8 +134,10 @@ def test_multi_workspace_serves_each_team_with_its_installed_token(app, fake_sla
         assert page.status == 200 and b"slack.com/oauth/v2/authorize" in page.read()
         platform = make_platform(configured, env=env)
         platform.send(Destination("slack", team, "C1"), Message("digest"))
-        assert fake_slack.calls_to("chat.postMessage")[-1].headers["Authorization"] == \
-            f"Bearer xoxb-{team}"
+        assert (
+            fake_slack.calls_to("chat.postMessage")[-1].headers["Authorization"]
+            == f"Bearer xoxb-{team}"
+        )
     finally:
         fake_slack.settle(quiet=0.05, timeout=2)
         server.shutdown()

@@ -17,11 +17,21 @@ TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
 
 def exercise_stores(engine) -> None:
     store = SQLAlchemyInstallationStore(client_id="1.2", engine=engine)
-    store.save(Installation(
-        app_id="A1", enterprise_id=None, team_id="T1", team_name="Cohort Lab", user_id="U1",
-        bot_token="xoxb-1", bot_id="B1", bot_user_id="UBOT", bot_scopes=["commands"],
-        user_token="xoxp-1", installed_at=datetime.now(UTC).timestamp(),
-    ))
+    store.save(
+        Installation(
+            app_id="A1",
+            enterprise_id=None,
+            team_id="T1",
+            team_name="Cohort Lab",
+            user_id="U1",
+            bot_token="xoxb-1",
+            bot_id="B1",
+            bot_user_id="UBOT",
+            bot_scopes=["commands"],
+            user_token="xoxp-1",
+            installed_at=datetime.now(UTC).timestamp(),
+        )
+    )
     assert store.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-1"
     assert store.find_installation(enterprise_id=None, team_id="T1").user_token == "xoxp-1"
     store.delete_installation(enterprise_id=None, team_id="T1")

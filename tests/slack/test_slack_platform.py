@@ -14,8 +14,10 @@ from bot.ports import DeliveryError, Destination
 PROMPT = Message(
     "What did you do today? <!channel>",
     title="Check-in time",
-    buttons=(Button("Check in now", "checkin_open", style="primary"),
-             Button("Snooze 1 h", "snooze_1h")),
+    buttons=(
+        Button("Check in now", "checkin_open", style="primary"),
+        Button("Snooze 1 h", "snooze_1h"),
+    ),
 )
 
 
@@ -62,9 +64,19 @@ def test_rate_limited_carries_retry_after(platform, fake_slack):
     assert info.value.retry_after == 7.0 and not info.value.permanent
 
 
-@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived",
-                                   "account_inactive", "user_not_found", "invalid_auth",
-                                   "token_revoked", "team_not_found"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "user_not_found",
+        "invalid_auth",
+        "token_revoked",
+        "team_not_found",
+    ],
+)
 def test_gone_places_and_revoked_tokens_are_permanent(platform, fake_slack, error):
     fake_slack.fail("chat.postMessage", error=error)
     with pytest.raises(DeliveryError) as info:

@@ -18,16 +18,26 @@ from bot.messages import Attachment, Button, Field, Message
 
 def test_escaping_defuses_mentions_and_markup():
     assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
-    blocks = message_blocks(Message("hi <!here>", title="<b>", fields=(Field("<x>", "a&b"),),
-                                    blocks=("<#C1>",), buttons=(Button("<go>", "snooze_1h"),)))
+    blocks = message_blocks(
+        Message(
+            "hi <!here>",
+            title="<b>",
+            fields=(Field("<x>", "a&b"),),
+            blocks=("<#C1>",),
+            buttons=(Button("<go>", "snooze_1h"),),
+        )
+    )
     dumped = json.dumps(blocks)
     assert "<" not in dumped and ">" not in dumped
 
 
 def test_a_message_becomes_header_sections_fields_actions_and_context():
     message = Message(
-        "Body", title="Title", fields=(Field("Did", "x"), Field("Next", "y")),
-        blocks=("extra",), buttons=(Button("Check in now", "checkin_open", style="primary"),),
+        "Body",
+        title="Title",
+        fields=(Field("Did", "x"), Field("Next", "y")),
+        blocks=("extra",),
+        buttons=(Button("Check in now", "checkin_open", style="primary"),),
         image=Attachment("c.png", b"", "image/png"),
     )
     kinds = [b["type"] for b in message_blocks(message)]
@@ -45,7 +55,8 @@ def test_long_text_is_split_into_sections_of_at_most_3000_characters():
 
 def test_limits_on_fields_buttons_blocks_and_headers():
     message = Message(
-        "x", title="T" * 500,
+        "x",
+        title="T" * 500,
         fields=tuple(Field(f"f{i}", "v" * 5000) for i in range(23)),
         buttons=tuple(Button(f"b{i}" * 40, "snooze_1h") for i in range(30)),
         blocks=tuple(f"block {i}" for i in range(60)),
@@ -70,8 +81,9 @@ def test_clip_never_cuts_an_entity_in_half():
 
 
 def test_button_values_carry_the_cohort_channel():
-    blocks = message_blocks(Message("x", buttons=(Button("Go", "snooze_1h", "v1"),)),
-                            channel_id="C9")
+    blocks = message_blocks(
+        Message("x", buttons=(Button("Go", "snooze_1h", "v1"),)), channel_id="C9"
+    )
     raw = blocks[-1]["elements"][0]["value"]
     assert read_button_value(raw) == ("C9", "v1")
     assert read_button_value("plain") == (None, "plain")
@@ -79,7 +91,9 @@ def test_button_values_carry_the_cohort_channel():
 
 
 def test_home_view_stays_within_100_blocks():
-    cards = [Message(f"card {i}", title="Card", blocks=tuple("x" * 10 for _ in range(8)))
-             for i in range(30)]
+    cards = [
+        Message(f"card {i}", title="Card", blocks=tuple("x" * 10 for _ in range(8)))
+        for i in range(30)
+    ]
     view = home_view(cards)
     assert view["type"] == "home" and len(view["blocks"]) <= 100

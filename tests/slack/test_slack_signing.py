@@ -62,7 +62,7 @@ def test_malformed_payloads_do_not_crash_or_write(slack):
         urlencode({"payload": "[1, 2]"}),
         urlencode({"payload": json.dumps({"type": "block_actions"})}),
         urlencode({"payload": json.dumps({"type": "view_submission", "view": "nope"})}),
-        "{\"type\": \"event_callback\", \"event\": ",
+        '{"type": "event_callback", "event": ',
     ):
         r = slack.driver.signed(body)
         # 400 from our server for what cannot be parsed; Bolt answers shapes it cannot

@@ -40,8 +40,9 @@ class FakeSocket:
         return f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link"
 
     def _session(self, ws: ServerConnection) -> None:
-        ws.send(json.dumps({"type": "hello", "num_connections": 1,
-                            "connection_info": {"app_id": "A1"}}))
+        ws.send(
+            json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        )
         while True:
             try:
                 envelope = self.outgoing.get(timeout=0.05)
@@ -60,10 +61,22 @@ class FakeSocket:
 
     def command(self, envelope_id: str, name: str, text: str, user: str = "U1") -> dict[str, Any]:
         body = payload("slash_command")
-        body.update(command=name, text=text, user_id=user, channel_id="C1", team_id="T1",
-                    response_url="http://127.0.0.1:9/unused")
-        self.outgoing.put({"envelope_id": envelope_id, "type": "slash_commands",
-                           "payload": body, "accepts_response_payload": True})
+        body.update(
+            command=name,
+            text=text,
+            user_id=user,
+            channel_id="C1",
+            team_id="T1",
+            response_url="http://127.0.0.1:9/unused",
+        )
+        self.outgoing.put(
+            {
+                "envelope_id": envelope_id,
+                "type": "slash_commands",
+                "payload": body,
+                "accepts_response_payload": True,
+            }
+        )
         return self.acks.get(timeout=10)
 
 
@@ -76,12 +89,19 @@ def socket() -> Iterator[FakeSocket]:
 
 
 def test_socket_mode_receives_a_command_and_acks_with_the_reply(
-        app: App, fake_slack: FakeSlackAPI, socket: FakeSocket,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: App, fake_slack: FakeSlackAPI, socket: FakeSocket, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_slack.socket_url = socket.url
-    monkeypatch.setattr(app, "settings", Settings(
-        slack_bot_token="xoxb-test", slack_signing_secret=SECRET, slack_app_token="xapp-test",
-        slack_api_url=fake_slack.url))
+    monkeypatch.setattr(
+        app,
+        "settings",
+        Settings(
+            slack_bot_token="xoxb-test",
+            slack_signing_secret=SECRET,
+            slack_app_token="xapp-test",
+            slack_api_url=fake_slack.url,
+        ),
+    )
     bolt, app_token = prepare(app, http=False)
     handler = SocketModeHandler(bolt, app_token)
     handler.connect()

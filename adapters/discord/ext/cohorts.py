@@ -84,9 +84,11 @@ def away_command(days: int | None, until: str | None, off: bool | None) -> c.Set
 
 def _suggest(options: dict[str, str], current: str) -> list[Choice[str]]:
     word = current.strip().lower()
-    hits = [Choice(name=f"{label} ({key})"[:100], value=key)
-            for key, label in options.items()
-            if word in key.lower() or word in label.lower()]
+    hits = [
+        Choice(name=f"{label} ({key})"[:100], value=key)
+        for key, label in options.items()
+        if word in key.lower() or word in label.lower()
+    ]
     return hits[:MAX_SUGGESTIONS]
 
 
@@ -94,12 +96,15 @@ class Cohorts(commands.Cog):
     """Membership and settings for everyone; summaries, exports and settings for admins."""
 
     cohort = app_commands.Group(
-        name="cohort", description="Start, join or leave this channel's cohort; your settings",
+        name="cohort",
+        description="Start, join or leave this channel's cohort; your settings",
         guild_only=True,
     )
     admin = app_commands.Group(
-        name="cohort-admin", description="Cohort admins: summary, export, settings",
-        guild_only=True, default_permissions=discord.Permissions(manage_guild=True),
+        name="cohort-admin",
+        description="Cohort admins: summary, export, settings",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: CohortBot) -> None:
@@ -109,28 +114,39 @@ class Cohorts(commands.Cog):
 
     @cohort.command(name="start", description="Start this channel's cohort; you become its admin")
     @app_commands.describe(name="A name, e.g. Spring ML switchers")
-    async def start(self, interaction: discord.Interaction[CohortBot],
-                    name: app_commands.Range[str, 1, 80] | None = None) -> None:
+    async def start(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        name: app_commands.Range[str, 1, 80] | None = None,
+    ) -> None:
         await self.bot.run_command(interaction, lambda: c.StartCohort(name=_name(name)))
 
     @cohort.command(name="join", description="Join this channel's cohort")
-    @app_commands.describe(track="Your background (sets your plan and tips)",
-                           budget="Hours a week: full-time 40, part-time 15, minimal 5-8")
-    async def join(self, interaction: discord.Interaction[CohortBot],
-                   track: str | None = None, budget: str | None = None) -> None:
+    @app_commands.describe(
+        track="Your background (sets your plan and tips)",
+        budget="Hours a week: full-time 40, part-time 15, minimal 5-8",
+    )
+    async def join(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        track: str | None = None,
+        budget: str | None = None,
+    ) -> None:
         await self.bot.run_command(
             interaction, lambda: c.JoinCohort(track=_id(track), budget=_id(budget))
         )
 
     @join.autocomplete("track")
-    async def track_suggestions(self, interaction: discord.Interaction[CohortBot],
-                                current: str) -> list[Choice[str]]:
+    async def track_suggestions(
+        self, interaction: discord.Interaction[CohortBot], current: str
+    ) -> list[Choice[str]]:
         tracks = self.bot.core.content.tracks
         return _suggest({key: t.name for key, t in tracks.items()}, current)
 
     @join.autocomplete("budget")
-    async def budget_suggestions(self, interaction: discord.Interaction[CohortBot],
-                                 current: str) -> list[Choice[str]]:
+    async def budget_suggestions(
+        self, interaction: discord.Interaction[CohortBot], current: str
+    ) -> list[Choice[str]]:
         budgets = self.bot.core.content.budgets
         return _suggest({key: b.name for key, b in budgets.items()}, current)
 
@@ -139,44 +155,60 @@ class Cohorts(commands.Cog):
         await self.bot.run_command(interaction, c.LeaveCohort)
 
     @cohort.command(name="me", description="See your settings, or change one")
-    @app_commands.describe(key="The setting to change (leave empty to see them all)",
-                           value="Its new value, e.g. Europe/Berlin, 18:30, mon-fri, dm, on")
+    @app_commands.describe(
+        key="The setting to change (leave empty to see them all)",
+        value="Its new value, e.g. Europe/Berlin, 18:30, mon-fri, dm, on",
+    )
     @app_commands.choices(key=[Choice(name=k, value=k) for k in MY_SETTING_KEYS])
-    async def me(self, interaction: discord.Interaction[CohortBot], key: str | None = None,
-                 value: app_commands.Range[str, 1, 200] | None = None) -> None:
+    async def me(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        key: str | None = None,
+        value: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
         def build() -> c.Command:
             if key is None:
                 if value is not None:
                     raise UsageError("Which setting? Pick a key.", DISCORD_USAGE["cohort me"])
                 return c.ShowMySettings()
             usage = DISCORD_USAGE["cohort me"]
-            return c.ChangeMySetting(key=_key(key, MY_SETTING_KEYS, usage),
-                                     value=_value(value, key, usage))
+            return c.ChangeMySetting(
+                key=_key(key, MY_SETTING_KEYS, usage), value=_value(value, key, usage)
+            )
 
         await self.bot.run_command(interaction, build)
 
     @cohort.command(name="away", description="Take a break: no prompts, streak frozen")
-    @app_commands.describe(days="Away for this many days from today",
-                           until="Away until this date (YYYY-MM-DD)",
-                           off="True: you're back early")
-    async def away(self, interaction: discord.Interaction[CohortBot],
-                   days: app_commands.Range[int, 1, MAX_AWAY_DAYS] | None = None,
-                   until: app_commands.Range[str, 8, 20] | None = None,
-                   off: bool | None = None) -> None:
+    @app_commands.describe(
+        days="Away for this many days from today",
+        until="Away until this date (YYYY-MM-DD)",
+        off="True: you're back early",
+    )
+    async def away(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        days: app_commands.Range[int, 1, MAX_AWAY_DAYS] | None = None,
+        until: app_commands.Range[str, 8, 20] | None = None,
+        off: bool | None = None,
+    ) -> None:
         await self.bot.run_command(interaction, lambda: away_command(days, until, off))
 
     @cohort.command(name="forget-me", description="Delete all your data in this cohort")
     @app_commands.describe(confirm="True: delete now (otherwise I show what would go)")
-    async def forget_me(self, interaction: discord.Interaction[CohortBot],
-                        confirm: bool = False) -> None:
+    async def forget_me(
+        self, interaction: discord.Interaction[CohortBot], confirm: bool = False
+    ) -> None:
         await self.bot.run_command(interaction, lambda: c.ForgetMe(confirm=confirm))
 
     # -- admins -----------------------------------------------------------------------------
 
     @admin.command(name="summary", description="Cohort progress this week, with a chart")
     @app_commands.describe(weeks_back="0 = this week, 1 = last week, ...")
-    async def summary(self, interaction: discord.Interaction[CohortBot],
-                      weeks_back: app_commands.Range[int, 0, MAX_SUMMARY_WEEKS_BACK] = 0) -> None:
+    async def summary(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        weeks_back: app_commands.Range[int, 0, MAX_SUMMARY_WEEKS_BACK] = 0,
+    ) -> None:
         await self.bot.run_command(
             interaction, lambda: c.ShowSummary(weeks_back=weeks_back), slow=True
         )
@@ -188,12 +220,17 @@ class Cohorts(commands.Cog):
     @admin.command(name="settings", description="Cohort settings: time zone, prompt time, days")
     @app_commands.describe(key="The setting", value="Its new value")
     @app_commands.choices(key=[Choice(name=k, value=k) for k in COHORT_SETTING_KEYS])
-    async def settings(self, interaction: discord.Interaction[CohortBot], key: str,
-                       value: app_commands.Range[str, 1, 200]) -> None:
+    async def settings(
+        self,
+        interaction: discord.Interaction[CohortBot],
+        key: str,
+        value: app_commands.Range[str, 1, 200],
+    ) -> None:
         def build() -> c.Command:
             usage = DISCORD_USAGE["cohort settings"]
-            return c.ChangeCohortSetting(key=_key(key, COHORT_SETTING_KEYS, usage),
-                                         value=_value(value, key, usage))
+            return c.ChangeCohortSetting(
+                key=_key(key, COHORT_SETTING_KEYS, usage), value=_value(value, key, usage)
+            )
 
         await self.bot.run_command(interaction, build)
 

@@ -32,8 +32,9 @@ def _goal(text: str, what: str, usage: str) -> str:
     return goal
 
 
-def plan_command(week: int | None, goal: str | None, done: bool | None,
-                 project: int | None = None) -> c.Command:
+def plan_command(
+    week: int | None, goal: str | None, done: bool | None, project: int | None = None
+) -> c.Command:
     """``/plan`` shows; ``week`` + ``goal`` sets it; ``week`` + ``done`` marks it (or reopens);
     ``project`` (+ ``done``) marks a portfolio project shipped (or open again)."""
     usage = DISCORD_USAGE["plan"]
@@ -92,8 +93,9 @@ class Plans(commands.Cog):
 
     @app_commands.command(name="sprint", description="This week's sprint: goals and hours")
     @app_commands.guild_only()
-    @app_commands.describe(goal="Add a goal to this week's sprint",
-                           done="Tick off goal number n (see /sprint)")
+    @app_commands.describe(
+        goal="Add a goal to this week's sprint", done="Tick off goal number n (see /sprint)"
+    )
     async def sprint(
         self,
         interaction: discord.Interaction[CohortBot],
