@@ -35,9 +35,9 @@ from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.clock import SystemClock
-from bot.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination
+from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.storage.db import make_engine, normalize_url, upgrade
 from bot.storage.orm import Cohort, OutboxRow
 

@@ -306,7 +306,7 @@ def content() -> Any:
 
 
 def run_summary(engine: Engine, cohort_id: int) -> object:
-    from bot import reports
+    from bot.read import reports
 
     with Session(engine) as s:
         cohort = s.get(Cohort, cohort_id)
@@ -315,7 +315,7 @@ def run_summary(engine: Engine, cohort_id: int) -> object:
 
 
 def run_digest(engine: Engine, cohort_id: int) -> object:
-    from bot import digest
+    from bot.read import digest
 
     with Session(engine) as s:
         cohort = s.get(Cohort, cohort_id)
@@ -324,7 +324,7 @@ def run_digest(engine: Engine, cohort_id: int) -> object:
 
 
 def run_export(engine: Engine, cohort_id: int, out: Path) -> dict[str, int]:
-    from bot import export
+    from bot.read import export
 
     with Session(engine) as s:
         cohort = s.get(Cohort, cohort_id)

@@ -41,9 +41,9 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, create_engine, delete, insert, text
 from sqlalchemy.engine import make_url
 
+from bot.scheduling.tick import enqueue_due
 from bot.storage.db import make_engine, normalize_url, upgrade
 from bot.storage.orm import Cohort, Member, OutboxRow
-from bot.tick import enqueue_due
 
 MOMENT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # a Wednesday
 ZONES = [

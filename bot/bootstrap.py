@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
-from bot.handlers import Core
 from bot.ports import Platform
 from bot.storage.db import make_engine, upgrade
 from bot.storage.uow import UnitOfWork
+from bot.usecases.core import Core
 
 
 @dataclass

@@ -115,8 +115,8 @@ def _delivering_platform(app: App, name: str | None) -> tuple[str, AbstractConte
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    from bot.delivery import Delivery
-    from bot.tick import enqueue_due
+    from bot.scheduling.delivery import Delivery
+    from bot.scheduling.tick import enqueue_due
 
     settings = _settings()
     moment = _parse_moment(args.at)
@@ -138,7 +138,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def _runtime(app: App, platform: Platform, name: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from bot.scheduler import SchedulerRuntime
+    from bot.scheduling.runtime import SchedulerRuntime
 
     return SchedulerRuntime(
         app,
@@ -162,7 +162,7 @@ def _stop_on_sigterm() -> None:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from bot.bootstrap import limit_malloc_arenas
-    from bot.scheduler import SchedulerConflict
+    from bot.scheduling.runtime import SchedulerConflict
 
     limit_malloc_arenas()
     _stop_on_sigterm()
@@ -183,7 +183,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.bootstrap import limit_malloc_arenas
-    from bot.scheduler import SchedulerConflict
+    from bot.scheduling.runtime import SchedulerConflict
 
     limit_malloc_arenas()
     _stop_on_sigterm()
@@ -230,7 +230,7 @@ def _find_cohort(session, text: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot import reports
+    from bot.read import reports
 
     app = _app(_settings())
     now = app.clock.now()
@@ -256,8 +256,8 @@ def _date(text: str | None, flag: str) -> date | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Four CSV files of a cohort's data (columns: see ``bot.export``), streamed to disk."""
-    from bot import export
+    """Four CSV files of a cohort's data (columns: see ``bot.read.export``), streamed to disk."""
+    from bot.read import export
 
     since, until = _date(args.since, "--from"), _date(args.until, "--to")
     if since and until and since > until:
@@ -279,7 +279,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_member(args: argparse.Namespace) -> int:
     """One member's own data as JSON, private check-in words included: it is theirs."""
-    from bot import export
+    from bot.read import export
 
     app = _app(_settings())
     with app.uow() as session:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import digest
-from bot.delivery import Delivery
 from bot.domain.schedule import DIGEST
 from bot.ports import Destination
+from bot.read import digest
+from bot.scheduling.delivery import Delivery
 from bot.storage.orm import Cohort, OutboxRow
 
 MON_16_NOV = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # W47
@@ -147,9 +147,9 @@ def test_the_leaderboard_lines_join_the_digest_when_the_module_exists(
         seen.append(now)
         return ["This week's hours: 1. Ana 10 h", "ping <!channel> @everyone"]
 
-    fake = types.ModuleType("bot.leaderboards")
+    fake = types.ModuleType("bot.read.leaderboards")
     fake.leaderboard_lines = lines  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.leaderboards", fake)
+    monkeypatch.setitem(sys.modules, "bot.read.leaderboards", fake)
     clock.set(SUNDAY_6_DEC + timedelta(days=2))
     message = compose(world, SUNDAY_6_DEC + timedelta(days=2))
     board = message.blocks[-1]
@@ -163,7 +163,7 @@ def test_without_the_leaderboard_module_there_is_no_board(
     world, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _three_weeks(world, clock)
-    monkeypatch.setitem(sys.modules, "bot.leaderboards", None)  # import fails
+    monkeypatch.setitem(sys.modules, "bot.read.leaderboards", None)  # import fails
     message = compose(world, SUNDAY_6_DEC)
     assert not any("leaderboard" in b.lower() for b in message.blocks[1:])
     assert len(message.blocks) == 1  # the wins only

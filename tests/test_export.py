@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event, select
 from test_cli import cohortbot, one_line_error
 
-from bot import export
-from bot.export import EXPORT_COLUMNS, cell, neutralise
+from bot.read import export
+from bot.read.export import EXPORT_COLUMNS, cell, neutralise
 from bot.storage.orm import Cohort
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

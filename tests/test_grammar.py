@@ -8,9 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import commands as c
-from bot.domain.errors import UsageError
-from bot.grammar import (
+from bot.commands.grammar import (
     COHORT_SETTING_KEYS,
     COMMAND_NAMES,
     MY_SETTING_KEYS,
@@ -19,6 +17,8 @@ from bot.grammar import (
     parse,
     parse_command,
 )
+from bot.domain import commands as c
+from bot.domain.errors import UsageError
 
 PARSES: list[tuple[str, c.Command]] = [
     # /checkin

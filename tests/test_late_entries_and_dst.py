@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.leaderboards import leaderboard_lines
+from bot.read.leaderboards import leaderboard_lines
 from bot.storage.orm import CheckInRow, Cohort, HourLog, MilestoneAward
 
 BERLIN = ZoneInfo("Europe/Berlin")

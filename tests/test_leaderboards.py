@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.grammar import parse
-from bot.leaderboards import OPT_IN, leaderboard_lines, leaderboards
+from bot.commands.grammar import parse
+from bot.read.leaderboards import OPT_IN, leaderboard_lines, leaderboards
 from bot.storage.orm import Cohort
 
 THURSDAY = date(2026, 12, 17)  # week Mon 14 - Sun 20 Dec; month December

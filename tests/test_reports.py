@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import reports
-from bot.reports import EXPORT_COLUMNS, CohortSummary
+from bot.read import reports
+from bot.read.reports import EXPORT_COLUMNS, CohortSummary
 from bot.storage.orm import Cohort
 
 MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from bot import digest, reports, stats
 from bot.domain.streaks import missed_study_days
-from bot.export import EXPORT_COLUMNS, cohort_rows, member_data
+from bot.read import digest, reports, stats
+from bot.read.export import EXPORT_COLUMNS, cohort_rows, member_data
 from bot.storage.orm import AwayPeriod, CheckInRow, Cohort, HourLog, Member, RestDay
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # W49

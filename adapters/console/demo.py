@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import ConsolePlatform, one_line, render
-from bot import reports
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.delivery import Delivery, RateLimiter
 from bot.domain import commands as c
 from bot.domain.errors import UserError
-from bot.handlers import Actor, Core
+from bot.read import reports
+from bot.scheduling.delivery import Delivery, RateLimiter
+from bot.scheduling.tick import enqueue_due
 from bot.storage.db import make_engine
-from bot.tick import enqueue_due
+from bot.usecases.core import Actor, Core
 
 START = date(2026, 3, 2)  # a Monday; the US and EU clock changes fall inside the month
 TICK = timedelta(minutes=30)

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import ConsolePlatform, render
+from bot.commands.grammar import parse
 from bot.domain import commands as c
 from bot.domain.errors import UserError
-from bot.grammar import parse
-from bot.handlers import Actor, Core
 from bot.messages import Reply
 from bot.storage.db import DB_BUSY, is_unavailable
+from bot.usecases.core import Actor, Core
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ named options instead, and the admin commands live under ``/cohort-admin``; see
 ``adapters/discord/ext/``. :func:`discord_text` rewrites text on its way to a Discord
 user (``render`` calls it for every message and error):
 
-- a whole usage line (``bot.grammar.USAGE``) or help text (``help_text``) becomes the
+- a whole usage line (``bot.commands.grammar.USAGE``) or help text (``help_text``) becomes the
   Discord version written here (:data:`DISCORD_USAGE`, :data:`DISCORD_HELP`,
   :data:`DISCORD_HELP_TOPICS`);
 - a backticked command such as ```/checkin edit <text>``` becomes its :data:`PHRASES`
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from bot.grammar import (
+from bot.commands.grammar import (
     COHORT_SETTING_KEYS,
     COMMANDS_SUMMARY,
     HELP_TEXT,
@@ -100,7 +100,7 @@ BARE_PHRASES: dict[str, str] = {
 # "/plan done 3" (the weekly review nudge fills in the week).
 _PLAN_DONE = r"/plan done (?P<week>[1-4])\b"
 
-# Discord versions of every ``bot.grammar.USAGE`` entry, under the same keys.
+# Discord versions of every ``bot.commands.grammar.USAGE`` entry, under the same keys.
 DISCORD_USAGE: dict[str, str] = {
     "checkin": "/checkin [text:<...>]  (no text opens the form; start it with yesterday: "
     "when late)  e.g. /checkin text:finished lesson 4 | next: lesson 5 | blockers: none "

@@ -1,7 +1,7 @@
 """Commands: orders given to the core, one dataclass each, whatever the platform.
 
 Every way in (Slack text, Discord options, console, scheduler buttons) builds
-these same values; the handlers in ``bot.handlers`` carry them out.
+these same values; the handlers in ``bot.usecases.core`` carry them out.
 """
 
 from __future__ import annotations

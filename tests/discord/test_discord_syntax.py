@@ -33,8 +33,8 @@ from adapters.discord.syntax import (
     PHRASES,
     discord_text,
 )
+from bot.commands.grammar import HELP_TOPICS, USAGE, help_text, parse_command
 from bot.domain.errors import UsageError, UserError
-from bot.grammar import HELP_TOPICS, USAGE, help_text, parse_command
 from bot.messages import Field, Message
 from bot.ports import Destination
 from bot.text import fill

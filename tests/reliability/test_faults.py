@@ -28,11 +28,11 @@ from adapters.console.repl import ConsoleSession
 from adapters.slack.platform import SlackPlatform
 from bot.bootstrap import App, bootstrap
 from bot.clock import FixedClock
-from bot.delivery import Delivery, RateLimiter, RetryPolicy
-from bot.scheduler import SchedulerRuntime
+from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
+from bot.scheduling.runtime import SchedulerRuntime
+from bot.scheduling.tick import enqueue_due
 from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow
-from bot.tick import enqueue_due
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINED = datetime(2026, 11, 30, tzinfo=UTC)

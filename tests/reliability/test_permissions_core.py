@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rel_corpus import snapshot
 
+from bot.commands.grammar import COHORT_SETTING_KEYS
 from bot.domain.errors import NotAllowed
-from bot.grammar import COHORT_SETTING_KEYS
 
 SETTING_VALUES = {
     "timezone": "Europe/Paris",

@@ -21,10 +21,10 @@ from adapters.slack.app import build_app
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.render import button_value
 from adapters.slack.server import make_server
-from bot.delivery import Delivery, RateLimiter
 from bot.logs import JsonFormatter, RedactionFilter, configure, redact
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination
+from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.storage.orm import CheckInRow
 
 SLACK_TOKEN = "xoxb-1234567890-0987654321-SeCrEtSlackBotToken"

@@ -19,7 +19,7 @@ from sched_fakes import FakePlatform
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
-from bot.delivery import Delivery, RateLimiter
+from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.storage.db import make_engine
 
 

@@ -8,10 +8,10 @@ from sched_fakes import FakePlatform, channel_gone, rate_limited, server_error
 from sched_world import actor, populate
 from sqlalchemy import select
 
-from bot.delivery import Delivery, RateLimiter, RetryPolicy
-from bot.grammar import parse
+from bot.commands.grammar import parse
+from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
+from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Cohort, Member, OutboxRow
-from bot.tick import enqueue_due
 
 PEOPLE = {f"p{i}": "Europe/Berlin" for i in range(5)}
 PROMPT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, a Tuesday

@@ -15,9 +15,9 @@ from sched_fakes import FakePlatform, journal_entries
 from sched_world import populate
 from sqlalchemy import select
 
-from bot.delivery import Delivery, RateLimiter
+from bot.scheduling.delivery import Delivery, RateLimiter
+from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import OutboxRow
-from bot.tick import enqueue_due
 
 HERE = Path(__file__).resolve().parent
 PROMPT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -10,13 +10,13 @@ from sched_fakes import FakePlatform, channel_gone
 from sched_world import actor, populate
 from sqlalchemy import select
 
-from bot.delivery import Delivery, RateLimiter, RetryPolicy
+from bot.commands.grammar import parse
 from bot.domain import schedule
 from bot.domain.errors import NotAllowed, UsageError
-from bot.grammar import parse
-from bot.handlers import PAUSED_COHORT, PAUSED_MEMBER
+from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
+from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Cohort, Member, OutboxRow
-from bot.tick import enqueue_due
+from bot.usecases.core import PAUSED_COHORT, PAUSED_MEMBER
 
 PEOPLE = {"ada": "Europe/Berlin", "ben": "Europe/Berlin", "cy": "Europe/Berlin"}
 JOINED = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday

@@ -14,12 +14,12 @@ from sched_fakes import FakePlatform
 from sched_world import actor, populate, run_ticks
 from sqlalchemy import select
 
+from bot.commands.grammar import help_text, parse
 from bot.domain import commands as c
 from bot.domain import schedule
-from bot.grammar import help_text, parse
-from bot.handlers import REMINDER_KINDS
 from bot.messages import Message
 from bot.storage.orm import Member
+from bot.usecases.core import REMINDER_KINDS
 
 JOINED = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday
 UTC_ZONE = "UTC"

@@ -12,7 +12,7 @@ from sched_world import populate
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
-from bot.scheduler import SchedulerConflict, SchedulerRuntime, sqlite_lock
+from bot.scheduling.runtime import SchedulerConflict, SchedulerRuntime, sqlite_lock
 from bot.storage.db import make_engine, upgrade
 
 

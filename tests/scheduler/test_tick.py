@@ -8,11 +8,11 @@ from sched_fakes import FakePlatform
 from sched_world import actor, populate, run_ticks
 from sqlalchemy import func, select
 
-from bot.delivery import Delivery, RateLimiter
+from bot.commands.grammar import parse
 from bot.domain import commands as c
-from bot.grammar import parse
+from bot.scheduling.delivery import Delivery, RateLimiter
+from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Member, OutboxRow
-from bot.tick import enqueue_due
 
 ZONES = {
     "ny": "America/New_York",

@@ -10,9 +10,9 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.bot import log_hours
+from bot.commands.grammar import MAX_INPUT_CHARS, parse_command
 from bot.domain import commands as c
 from bot.domain.amounts import CATEGORIES
-from bot.grammar import MAX_INPUT_CHARS, parse_command
 
 if TYPE_CHECKING:
     from adapters.discord.bot import CohortBot

@@ -16,10 +16,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.syntax import DISCORD_USAGE
-from bot.domain import commands as c
-from bot.domain.amounts import parse_date
-from bot.domain.errors import UsageError
-from bot.grammar import (
+from bot.commands.grammar import (
     COHORT_SETTING_KEYS,
     MAX_AWAY_DAYS,
     MAX_COHORT_NAME_CHARS,
@@ -27,6 +24,9 @@ from bot.grammar import (
     MAX_VALUE_CHARS,
     MY_SETTING_KEYS,
 )
+from bot.domain import commands as c
+from bot.domain.amounts import parse_date
+from bot.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from adapters.discord.bot import CohortBot

@@ -10,9 +10,9 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.syntax import DISCORD_USAGE
+from bot.commands.grammar import COMMAND_NAMES, MAX_GOAL_CHARS
 from bot.domain import commands as c
 from bot.domain.errors import UsageError
-from bot.grammar import COMMAND_NAMES, MAX_GOAL_CHARS
 
 if TYPE_CHECKING:
     from adapters.discord.bot import CohortBot

@@ -30,16 +30,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import digest, nudges
 from bot.clock import Clock
 from bot.domain import schedule
 from bot.domain.calendar import zone
-from bot.handlers import Core
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination, Platform
+from bot.read import digest
+from bot.scheduling import nudges
 from bot.storage.db import is_unavailable
 from bot.storage.orm import Cohort, Member, OutboxRow
 from bot.storage.uow import UnitOfWork
+from bot.usecases.core import Core
 
 log = logging.getLogger(__name__)
 

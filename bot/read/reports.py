@@ -3,8 +3,8 @@
 A summary reads the cohort's recent activity with a few set-based queries,
 bounded to the weeks it needs, then works per member in memory. Private
 check-in text never enters this module: summaries count check-ins and never
-read their words. The digest (``bot.digest``) reuses the same loader; CSV and
-JSON exports live in ``bot.export``.
+read their words. The digest (``bot.read.digest``) reuses the same loader; CSV and
+JSON exports live in ``bot.read.export``.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from bot.domain.calendar import (
 )
 from bot.domain.calendar import zone as _checked_zone
 from bot.domain.streaks import FREEZE_EVERY, MAX_FREEZES, compute_streak, missed_study_days
-from bot.export import EXPORT_COLUMNS, export_files
 from bot.messages import Attachment, Field, Message, bar, hours_text, safe_text
-from bot.stats import budget_targets
+from bot.read.export import EXPORT_COLUMNS, export_files
+from bot.read.stats import budget_targets
 from bot.storage.orm import (
     AwayPeriod,
     CheckInRow,

@@ -11,14 +11,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import stats
 from bot.content import Content
 from bot.domain import schedule
 from bot.domain.progress import choose, mix_drift
-from bot.handlers import MIX_DRIFT, Core
 from bot.messages import Button, Message
+from bot.read import stats
 from bot.storage.orm import Member
 from bot.text import fill
+from bot.usecases.core import MIX_DRIFT, Core
 
 CHECKIN_BUTTONS = (
     Button("Check in now", "checkin_open", style="primary"),

@@ -19,12 +19,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import nudges
 from bot.content import CATEGORIES, Content
 from bot.domain.calendar import iso_week, week_start
 from bot.messages import Field, Message, bar, hours_text, safe_text
-from bot.reports import load_activity, members_at, zone
-from bot.stats import budget_targets
+from bot.read.reports import load_activity, members_at, zone
+from bot.read.stats import budget_targets
+from bot.scheduling import nudges
 from bot.storage.orm import Cohort, Member, MilestoneAward, PlanWeek
 from bot.text import fill
 
@@ -164,15 +164,15 @@ def cohort_digest(
 
 
 def leaderboard_lines(session: Session, cohort: Cohort, now: datetime) -> list[str]:
-    """The opt-in period leaderboard, from ``bot.leaderboards`` once that module exists.
+    """The opt-in period leaderboard, from ``bot.read.leaderboards`` once that module exists.
 
-    HOOK: ``bot.leaderboards.leaderboard_lines(session, cohort, now) -> list[str]`` is
+    HOOK: ``bot.read.leaderboards.leaderboard_lines(session, cohort, now) -> list[str]`` is
     owned by the humane-accountability work; until it lands the digest has no board.
     """
     try:
-        leaderboards = importlib.import_module("bot.leaderboards")
+        leaderboards = importlib.import_module("bot.read.leaderboards")
     except ModuleNotFoundError as exc:
-        if exc.name != "bot.leaderboards":
+        if exc.name != "bot.read.leaderboards":
             raise
         return []
     return [safe_text(line, 300) for line in leaderboards.leaderboard_lines(session, cohort, now)]

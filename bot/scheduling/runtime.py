@@ -27,9 +27,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.bootstrap import App
-from bot.delivery import Delivery, DeliveryStats
 from bot.ports import Platform
-from bot.tick import TickResult, enqueue_due
+from bot.scheduling.delivery import Delivery, DeliveryStats
+from bot.scheduling.tick import TickResult, enqueue_due
 
 log = logging.getLogger(__name__)
 

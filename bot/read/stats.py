@@ -2,7 +2,7 @@
 
 Each function answers one question about one member from the database, in the
 member's own time zone. Set-based versions for whole cohorts live in
-``bot.reports``.
+``bot.read.reports``.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot import stats
 from bot.clock import Clock
+from bot.commands.grammar import USAGE, help_text
 from bot.content import CATEGORIES, Content
 from bot.domain import commands as c
 from bot.domain.calendar import (
@@ -38,7 +38,6 @@ from bot.domain.errors import NotAllowed, NotFound, UsageError
 from bot.domain.progress import reached
 from bot.domain.schedule import MEMBER_KINDS
 from bot.domain.streaks import Streak
-from bot.grammar import USAGE, help_text
 from bot.messages import (
     Button,
     CheckInForm,
@@ -50,6 +49,7 @@ from bot.messages import (
     hours_text,
     safe_text,
 )
+from bot.read import stats
 from bot.storage.orm import (
     AwayPeriod,
     CheckInRow,
@@ -1256,14 +1256,14 @@ class Core:
     # -- admin -------------------------------------------------------------------------
 
     def _summary(self, session: Session, cmd: c.ShowSummary, actor: Actor, now: datetime) -> Reply:
-        from bot import reports  # matplotlib is heavy; load it only when a summary is asked for
+        from bot.read import reports  # matplotlib is heavy; load it only when a summary is asked for
 
         cohort = self._require_admin(session, actor)
         data = reports.cohort_summary(session, cohort, now, self.content, weeks_back=cmd.weeks_back)
         return Reply(reports.summary_message(data, chart=True))
 
     def _export(self, session: Session, cmd: c.ExportCohort, actor: Actor, now: datetime) -> Reply:
-        from bot import reports
+        from bot.read import reports
 
         cohort = self._require_admin(session, actor)
         files = reports.export_files(session, cohort)
