@@ -37,7 +37,7 @@ from bot.bootstrap import bootstrap  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain import commands as c  # noqa: E402
-from bot.usecases.core import Actor  # noqa: E402
+from bot.domain.actor import Actor  # noqa: E402
 
 WARMUP = 50
 TIMEOUT = 10.0  # per interaction; the whole run is bounded by n * this

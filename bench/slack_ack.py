@@ -243,11 +243,11 @@ def main() -> int:
     from adapters.slack.server import make_server
     from bot.bootstrap import bootstrap, settle_heap
     from bot.clock import FixedClock
-    from bot.commands.grammar import parse_command
+    from bot.commands import parse_command
     from bot.domain import commands as c
+    from bot.domain.actor import Actor
     from bot.storage.db import make_engine, upgrade
     from bot.storage.orm import CheckInRow
-    from bot.usecases.core import Actor
 
     ctx = mp.get_context("spawn")
     ports = ctx.Queue()

@@ -19,7 +19,7 @@ from bot.content import Content, load_content
 from bot.ports import Platform
 from bot.storage.db import make_engine, upgrade
 from bot.storage.uow import UnitOfWork
-from bot.usecases.core import Core
+from bot.usecases import Core
 
 
 @dataclass

@@ -21,13 +21,13 @@ from sqlalchemy.engine import make_url
 
 from bot.bootstrap import App, bootstrap
 from bot.clock import FixedClock
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.content import Content, load_content
+from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.messages import Reply
 from bot.storage.db import make_engine, normalize_url, upgrade
 from bot.storage.orm import Base
-from bot.usecases.core import Actor
 
 PG_URL = normalize_url(
     os.environ.get("COHORTBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands.grammar import (
+from bot.commands import (
     COHORT_SETTING_KEYS,
     COMMAND_NAMES,
     MY_SETTING_KEYS,

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.read.leaderboards import OPT_IN, leaderboard_lines, leaderboards
 from bot.storage.orm import Cohort
 

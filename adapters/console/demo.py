@@ -22,12 +22,13 @@ from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.read import reports
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
 from bot.storage.db import make_engine
-from bot.usecases.core import Actor, Core
+from bot.usecases import Core
 
 START = date(2026, 3, 2)  # a Monday; the US and EU clock changes fall inside the month
 TICK = timedelta(minutes=30)

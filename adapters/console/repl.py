@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import ConsolePlatform, render
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.messages import Reply
 from bot.storage.db import DB_BUSY, is_unavailable
-from bot.usecases.core import Actor, Core
+from bot.usecases import Core
 
 log = logging.getLogger(__name__)
 

@@ -35,14 +35,15 @@ from adapters.discord.views import (
     message_has_component,
     modal_values,
 )
-from bot.commands.grammar import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
+from bot.commands import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
 from bot.config import Settings
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.domain.amounts import DAY_USAGE, parse_amount, parse_category, parse_day
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Message, Reply, Update
 from bot.storage.db import DB_BUSY, is_unavailable
-from bot.usecases.core import Actor, Core
+from bot.usecases import Core
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from bot.commands.grammar import (
+from bot.commands import (
     COHORT_SETTING_KEYS,
     COMMANDS_SUMMARY,
     HELP_TEXT,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.commands.grammar import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS
+from bot.commands import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS
 from bot.messages import CheckInForm
 
 if TYPE_CHECKING:

@@ -32,12 +32,13 @@ from adapters.slack.views import (
     read_hours,
     read_metadata,
 )
-from bot.commands.grammar import parse_command
+from bot.commands import parse_command
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.messages import Attachment, Message, Reply, Update, safe_text
 from bot.storage.db import DB_BUSY, is_unavailable
-from bot.usecases.core import Actor, Core
+from bot.usecases import Core
 
 log = logging.getLogger(__name__)
 

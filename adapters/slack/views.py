@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from adapters.slack.render import clip
-from bot.commands.grammar import MAX_NOTE_CHARS
+from bot.commands import MAX_NOTE_CHARS
 from bot.domain import commands as c
 from bot.domain.amounts import CATEGORIES, parse_amount
 from bot.domain.errors import UsageError

@@ -40,7 +40,7 @@ from bot.scheduling import nudges
 from bot.storage.db import is_unavailable
 from bot.storage.orm import Cohort, Member, OutboxRow
 from bot.storage.uow import UnitOfWork
-from bot.usecases.core import Core
+from bot.usecases import Core
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import Clock
-from bot.commands.grammar import USAGE, help_text
+from bot.commands import USAGE, help_text
 from bot.content import CATEGORIES, Content
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.domain.calendar import (
     PLAN_DAYS,
     WEEKDAYS,
@@ -78,19 +79,6 @@ UNDO_WINDOW = timedelta(hours=24)
 MIX_DRIFT = "mix_drift"
 REMINDER_KINDS = (*MEMBER_KINDS, MIX_DRIFT)
 FREEZE_NEWS_DAYS = 7  # /progress tells of a freeze used this many days back, at most
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who sent a command, and from where, as the adapter saw it."""
-
-    platform: str
-    workspace_id: str
-    channel_id: str
-    user_id: str
-    display_name: str
-    timezone: str | None = None  # from the platform profile, when it has one
-    platform_admin: bool = False  # workspace admin / Manage Server
 
 
 def _refuse_nul(command: c.Command) -> None:
@@ -1256,7 +1244,9 @@ class Core:
     # -- admin -------------------------------------------------------------------------
 
     def _summary(self, session: Session, cmd: c.ShowSummary, actor: Actor, now: datetime) -> Reply:
-        from bot.read import reports  # matplotlib is heavy; load it only when a summary is asked for
+        from bot.read import (
+            reports,  # matplotlib is heavy; load it only when a summary is asked for
+        )
 
         cohort = self._require_admin(session, actor)
         data = reports.cohort_summary(session, cohort, now, self.content, weeks_back=cmd.weeks_back)

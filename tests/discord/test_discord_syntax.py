@@ -33,7 +33,7 @@ from adapters.discord.syntax import (
     PHRASES,
     discord_text,
 )
-from bot.commands.grammar import HELP_TOPICS, USAGE, help_text, parse_command
+from bot.commands import HELP_TOPICS, USAGE, help_text, parse_command
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Field, Message
 from bot.ports import Destination

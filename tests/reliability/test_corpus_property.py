@@ -11,10 +11,10 @@ from rel_corpus import live_markup, message_texts, table_counts
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
-from bot.commands.grammar import parse
+from bot.commands import parse
+from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.storage.db import make_engine, upgrade
-from bot.usecases.core import Actor
 
 FRAGMENTS = [
     "<!channel>",

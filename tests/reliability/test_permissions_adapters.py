@@ -16,8 +16,8 @@ from sqlalchemy import select
 from adapters.discord.bot import FOREIGN_CONTEXT
 from adapters.slack.render import button_value
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, Member
-from bot.usecases.core import Actor
 
 # -- Slack ---------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rel_corpus import snapshot
 
-from bot.commands.grammar import COHORT_SETTING_KEYS
+from bot.commands import COHORT_SETTING_KEYS
 from bot.domain.errors import NotAllowed
 
 SETTING_VALUES = {

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sched_fakes import FakePlatform
 
 from bot.bootstrap import App
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.domain import commands as c
+from bot.domain.actor import Actor
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
-from bot.usecases.core import Actor
 
 
 def actor(name: str, tz: str, channel: str = "C1") -> Actor:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sched_fakes import FakePlatform
 from sched_world import actor, populate, run_ticks
 
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.messages import Reply

@@ -8,7 +8,7 @@ from sched_fakes import FakePlatform, channel_gone, rate_limited, server_error
 from sched_world import actor, populate
 from sqlalchemy import select
 
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Cohort, Member, OutboxRow

@@ -10,7 +10,7 @@ from sched_fakes import FakePlatform, channel_gone
 from sched_world import actor, populate
 from sqlalchemy import select
 
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.domain import schedule
 from bot.domain.errors import NotAllowed, UsageError
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy

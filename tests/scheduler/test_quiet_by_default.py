@@ -14,7 +14,7 @@ from sched_fakes import FakePlatform
 from sched_world import actor, populate, run_ticks
 from sqlalchemy import select
 
-from bot.commands.grammar import help_text, parse
+from bot.commands import help_text, parse
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.messages import Message

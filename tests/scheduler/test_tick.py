@@ -8,7 +8,7 @@ from sched_fakes import FakePlatform
 from sched_world import actor, populate, run_ticks
 from sqlalchemy import func, select
 
-from bot.commands.grammar import parse
+from bot.commands import parse
 from bot.domain import commands as c
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from adapters.slack.main import BOT_SCOPES, SlackConfigError, SlackOAuthEnv, make_platform, prepare
 from adapters.slack.server import make_server
-from bot.commands.grammar import COMMAND_NAMES
+from bot.commands import COMMAND_NAMES
 from bot.config import Settings
 from bot.messages import Message
 from bot.ports import Destination

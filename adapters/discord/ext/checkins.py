@@ -10,7 +10,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.bot import log_hours
-from bot.commands.grammar import MAX_INPUT_CHARS, parse_command
+from bot.commands import MAX_INPUT_CHARS, parse_command
 from bot.domain import commands as c
 from bot.domain.amounts import CATEGORIES
 

@@ -16,7 +16,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.syntax import DISCORD_USAGE
-from bot.commands.grammar import (
+from bot.commands import (
     COHORT_SETTING_KEYS,
     MAX_AWAY_DAYS,
     MAX_COHORT_NAME_CHARS,

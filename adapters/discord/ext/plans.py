@@ -10,7 +10,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from adapters.discord.syntax import DISCORD_USAGE
-from bot.commands.grammar import COMMAND_NAMES, MAX_GOAL_CHARS
+from bot.commands import COMMAND_NAMES, MAX_GOAL_CHARS
 from bot.domain import commands as c
 from bot.domain.errors import UsageError
 
