@@ -60,8 +60,8 @@ from test_corpus_slack import _slack_escape as slack_escape  # noqa: E402
 from adapters.console.repl import run as console_run  # noqa: E402
 from bot.bootstrap import App, bootstrap  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
 from bot.commands import HELP_TOPICS  # noqa: E402
+from bot.config import Settings  # noqa: E402
 
 # ----------------------------------------------------------------------------------------
 
