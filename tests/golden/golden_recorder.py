@@ -744,30 +744,29 @@ def record_discord_corpus(workdir: Path) -> str:
     return t.text()
 
 
-def record_discord_help(workdir: Path) -> str:
+def _record_discord_lines(workdir: Path, title: str, lines: list[str]) -> str:
     app = new_app(workdir)
-    t = Transcript("Help through Discord")
+    t = Transcript(title)
 
     async def scenario(d: DiscordWorld) -> None:
-        for label, line in numbered(help_lines()):
+        for label, line in numbered(lines):
             t.block(label, line, await d.run(discord_form(line)))
 
     _discord(app, scenario)
     app.engine.dispose()
     return t.text()
+
+
+def record_discord_help(workdir: Path) -> str:
+    return _record_discord_lines(workdir, "Help through Discord", list(help_lines()))
 
 
 def record_discord_session(workdir: Path) -> str:
-    app = new_app(workdir)
-    t = Transcript("A session through Discord, as Ada (she starts the cohort: its admin)")
-
-    async def scenario(d: DiscordWorld) -> None:
-        for label, line in numbered(SESSION):
-            t.block(label, line, await d.run(discord_form(line)))
-
-    _discord(app, scenario)
-    app.engine.dispose()
-    return t.text()
+    return _record_discord_lines(
+        workdir,
+        "A session through Discord, as Ada (she starts the cohort: its admin)",
+        list(SESSION),
+    )
 
 
 @dataclass(frozen=True)
