@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.commands import check_references
+
 CATEGORIES: tuple[str, ...] = ("learning", "building", "networking")
 TRIGGERS: tuple[str, ...] = (
     "checkin_prompt", "sprint_kickoff", "midweek_reminder", "weekly_review",
@@ -249,7 +251,8 @@ def _walk_strings(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple
 
 
 def _text_problems(file: str, raw: Any) -> Iterator[ContentProblem]:
-    """Placeholders the bot cannot fill, and broadcast mentions, in any string."""
+    """Placeholders the bot cannot fill, broadcast mentions and command references that name
+    no command, in any string."""
     known = ", ".join(sorted(PLACEHOLDERS))
     for path, text in _walk_strings(raw):
         try:
@@ -266,6 +269,8 @@ def _text_problems(file: str, raw: Any) -> Iterator[ContentProblem]:
                 )
         if _BROADCAST.search(text):
             yield ContentProblem(file, path, "must not mention @everyone, @channel or @here")
+        for problem in check_references(text):
+            yield ContentProblem(file, path, f"unknown command reference: {problem}")
 
 
 def _read_yaml(directory: Path, file: str) -> tuple[Any, list[ContentProblem]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import ConsolePlatform, render
-from bot.commands import parse
+from bot.commands import checkin_from_form, parse
 from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UserError
@@ -23,6 +23,7 @@ from bot.storage.db import DB_BUSY, is_unavailable
 from bot.usecases import Core
 
 log = logging.getLogger(__name__)
+CLEAR = "-"  # typed in the edit form: empty this field
 
 
 def slug(text: str) -> str:
@@ -88,20 +89,20 @@ class ConsoleSession:
         return True
 
     def _ask_form(self, reply: Reply) -> c.Command | None:
+        """The check-in form as questions. Editing, Enter keeps an answer and ``-`` clears it;
+        the answers are read by the shared form reader, as Slack's and Discord's forms are."""
         q = self.core.content.prompts.checkin_questions
+        edit = bool(reply.form and reply.form.edit)
         initial = reply.form.initial if reply.form else {}
-        answers = {}
+        fields: dict[str, str] = {}
         for key, question in (("did", q.did), ("next", q.next), ("blockers", q.blockers)):
-            hint = f" [{initial[key]}]" if key in initial else ""
+            hint = f" [{initial[key]}; - clears]" if initial.get(key) else ""
             answer = input(f"  {question}{hint} ").strip()
-            answers[key] = answer or initial.get(key, "")
-        if not answers["did"]:
+            fields[key] = "" if answer == CLEAR else (answer or initial.get(key, ""))
+        if not fields["did"]:
             print("  Nothing saved.", file=self.out)
             return None
-        cls = c.EditCheckIn if reply.form and reply.form.edit else c.CheckIn
-        return cls(
-            did=answers["did"], next=answers["next"] or None, blockers=answers["blockers"] or None
-        )
+        return checkin_from_form(fields, edit=edit)
 
     def show(self, reply: Reply) -> None:
         print(render(reply.message), file=self.out)

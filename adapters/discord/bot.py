@@ -26,7 +26,6 @@ from adapters.discord.views import (
     FORM_CHECKIN_EDIT,
     FORM_HOURS,
     FORM_PATTERN,
-    MAX_DAY_FIELD,
     ActionButton,
     Context,
     checkin_modal,
@@ -35,11 +34,10 @@ from adapters.discord.views import (
     message_has_component,
     modal_values,
 )
-from bot.commands import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS, parse_command
+from bot.commands import HOURS_FORM_BUTTON, button_command, checkin_from_form, hours_from_form
 from bot.config import Settings
 from bot.domain import commands as c
 from bot.domain.actor import Actor
-from bot.domain.amounts import DAY_USAGE, parse_amount, parse_category, parse_day
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Message, Reply, Update
 from bot.storage.db import DB_BUSY, is_unavailable
@@ -437,7 +435,7 @@ class CohortBot(commands.Bot):
         self, interaction: discord.Interaction[Any], action: str, context: Context | None
     ) -> None:
         """A button click: one of the core's action ids."""
-        if action == "hours_open":
+        if action == HOURS_FORM_BUTTON:
             try:
                 actor = self.actor(interaction, context)
                 modal = hours_modal(self.context_of(actor))
@@ -449,11 +447,11 @@ class CohortBot(commands.Bot):
                 log.exception("opening the hours form failed")
                 await self.answer_error(interaction, SORRY)
             return
-        build = ACTIONS.get(action)
-        if build is None:
+        command = button_command(action)
+        if command is None:
             await self.answer_error(interaction, UNKNOWN_BUTTON)
             return
-        await self.run_command(interaction, build, context=context)
+        await self.run_command(interaction, lambda: command, context=context)
 
     # -- forms and anything discord.py does not route ---------------------------------------
 
@@ -499,14 +497,6 @@ _THREAD_TYPES = {
     discord.ChannelType.news_thread,
 }
 
-ACTIONS: dict[str, Build] = {
-    "checkin_open": lambda: c.OpenCheckInForm(),
-    "snooze_1h": lambda: c.Snooze(minutes=60),
-    "plan_week_done": lambda: c.ReviewPlanWeek(done=True),
-    "plan_week_not_yet": lambda: c.ReviewPlanWeek(done=False),
-    "forget_me_confirm": lambda: c.ForgetMe(confirm=True),
-}
-
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
@@ -519,68 +509,3 @@ def _describe(interaction: discord.Interaction[Any]) -> str:
         return f"/{interaction.command.qualified_name}"
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     return f"{interaction.type.name} {str(data.get('custom_id', ''))[:60]}"
-
-
-def _one_line(text: str) -> str:
-    # Form fields feed a labelled grammar; a newline or "|" there must not start a new label.
-    return " ".join(text.replace("|", " ").split())
-
-
-def checkin_from_form(values: dict[str, str], *, edit: bool) -> c.Command:
-    """The check-in modal's fields as ``CheckIn`` / ``EditCheckIn`` (text kept as typed)."""
-    did = values.get("did", "").strip()
-    nxt = values.get("next", "").strip()
-    blockers = values.get("blockers", "").strip()
-    usage = "the /checkin form: what you did (required), what's next, blockers, hours, mood"
-    for label, text in (("What you did", did), ("What's next", nxt), ("Blockers", blockers)):
-        if len(text) > MAX_CHECKIN_CHARS:
-            raise UsageError(
-                f"{label} can be at most {MAX_CHECKIN_CHARS} characters; this one has {len(text)}.",
-                usage,
-            )
-    if not did:
-        raise UsageError("Start with what you did.", usage)
-    # Mood and hours use the shared grammar, so "4/5" and "1h learning, 30m b" read as on Slack.
-    extras = ["-"]
-    if mood := _one_line(values.get("mood", "")):
-        extras.append(f"mood: {mood}")
-    hours = _one_line(values.get("hours", "")) if not edit else ""
-    if hours:
-        extras.append(f"hours: {hours}")
-    parsed = parse_command("checkin", "\n".join(extras))
-    assert isinstance(parsed, c.CheckIn)
-    if edit:
-        # Empty fields in the prefilled form mean "clear it".
-        return c.EditCheckIn(did=did, next=nxt, blockers=blockers, mood=parsed.mood)
-    return c.CheckIn(
-        did=did, next=nxt or None, blockers=blockers or None, mood=parsed.mood, hours=parsed.hours
-    )
-
-
-def hours_from_form(values: dict[str, str]) -> c.LogHours:
-    return log_hours(
-        values.get("amount", ""),
-        values.get("category", ""),
-        values.get("note"),
-        values.get("day", ""),
-    )
-
-
-def log_hours(amount: str, category: str, note: str | None, day: str | int | None) -> c.LogHours:
-    """``LogHours`` from typed values, with the same readers and limits as the text grammar."""
-    minutes = parse_amount(amount)
-    cat = parse_category(category)
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE_CHARS:
-        raise UsageError(
-            f"A note can be at most {MAX_NOTE_CHARS} characters; this one has {len(note)}."
-        )
-    when: c.Day = 0
-    if isinstance(day, int):
-        when = day
-    elif day and day.strip():
-        parsed = parse_day(day[:MAX_DAY_FIELD])
-        if parsed is None:
-            raise UsageError("I can't read that day.", DAY_USAGE)
-        when = parsed
-    return c.LogHours(minutes=minutes, category=cat, note=note or None, when=when)

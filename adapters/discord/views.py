@@ -1,4 +1,4 @@
-"""Buttons and forms: persistent custom ids, the check-in and hours modals, and their parsing.
+"""Buttons and forms: persistent custom ids, the check-in and hours modals, their fields.
 
 A button's ``custom_id`` is ``cohortbot:<action>`` or ``cohortbot:<action>:<guild>:<channel>``;
 the second form names the cohort, so a button in a direct message still knows which
@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
 from bot.commands import MAX_CHECKIN_CHARS, MAX_NOTE_CHARS
 from bot.messages import CheckInForm
-
-if TYPE_CHECKING:
-    from adapters.discord.bot import CohortBot
 
 PREFIX = "cohortbot"
 _SNOWFLAKE = r"[0-9]{1,20}"
@@ -37,6 +34,14 @@ MAX_MOOD_FIELD = 8
 MAX_AMOUNT_FIELD = 40
 MAX_CATEGORY_FIELD = 40
 MAX_DAY_FIELD = 20
+
+
+class RunsActions(Protocol):
+    """What a button needs from the bot: someone to run its action."""
+
+    async def run_action(
+        self, interaction: discord.Interaction[Any], action: str, context: Context | None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ACTI
         )
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot: CohortBot = interaction.client
+        bot: RunsActions = interaction.client
         await bot.run_action(interaction, self.action, self.context)
 
 

@@ -32,7 +32,7 @@ from adapters.slack.views import (
     read_hours,
     read_metadata,
 )
-from bot.commands import parse_command
+from bot.commands import ACTION_IDS, button_command, parse_command
 from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UserError
@@ -77,17 +77,10 @@ HOME_CHANGES = (
     c.ForgetMe,
     c.ReviewPlanWeek,
 )
-# Buttons the core puts on messages, and the command each one means.
-BUTTON_COMMANDS: dict[str, c.Command] = {
-    "snooze_1h": c.Snooze(minutes=60),
-    "plan_week_done": c.ReviewPlanWeek(done=True),
-    "plan_week_not_yet": c.ReviewPlanWeek(done=False),
-    "forget_me_confirm": c.ForgetMe(confirm=True),
-}
-FORM_BUTTONS = ("checkin_open", "hours_open")
 # chat.update errors that mean the card is no longer there to edit: post a new one.
 MESSAGE_GONE = ("message_not_found", "cant_update_message", "edit_window_closed")
-ACTION_PATTERN = re.compile(r"^(" + "|".join([*FORM_BUTTONS, *BUTTON_COMMANDS]) + r")(#[0-9]+)?$")
+# The buttons the core puts on messages (``bot.commands.ACTION_IDS``), "#n" made unique.
+ACTION_PATTERN = re.compile(r"^(" + "|".join(ACTION_IDS) + r")(#[0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -375,10 +368,10 @@ class SlackAdapter:
         def answer(**kwargs: Any) -> None:
             self._respond(respond, client, actor, None, **kwargs)
 
-        if action_id == "hours_open":
+        cmd = button_command(action_id)
+        if cmd is None:  # the hours button (ACTION_PATTERN lets no unknown id in)
             self._open_view(client, trigger, hours_modal(channel), actor)
             return
-        cmd = c.OpenCheckInForm() if action_id == "checkin_open" else BUTTON_COMMANDS[action_id]
         reply = self._handle(cmd, actor, answer)
         if reply is None:
             return

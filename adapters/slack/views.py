@@ -10,10 +10,9 @@ import json
 from typing import Any
 
 from adapters.slack.render import clip
-from bot.commands import MAX_NOTE_CHARS
+from bot.commands import MAX_NOTE_CHARS, FormError, checkin_from_form, hours_from_form
 from bot.domain import commands as c
-from bot.domain.amounts import CATEGORIES, parse_amount
-from bot.domain.errors import UsageError
+from bot.domain.amounts import CATEGORIES
 
 CHECKIN_FORM = "checkin_form"
 HOURS_FORM = "hours_form"
@@ -186,70 +185,17 @@ def _values(view: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _day(values: dict[str, str]) -> int:
-    day = values.get("day", "0")
-    return int(day) if day in ("0", "1", "2", "3") else 0
-
-
 def read_checkin(view: dict[str, Any]) -> tuple[c.Command | None, dict[str, str]]:
     """A ``CheckIn`` (or ``EditCheckIn``) from the modal, or the errors to show on it."""
-    values = _values(view)
-    edit = bool(read_metadata(view).get("e"))
-    errors: dict[str, str] = {}
-    did = values.get("did", "")
-    if not did:
-        errors["did"] = "Say what you did, even if it was small."
-    hours: dict[str, int] = {}
-    for cat in CATEGORIES:
-        text = values.get(f"hours_{cat}")
-        if text is None:
-            continue
-        try:
-            hours[cat] = parse_amount(text)
-        except UsageError as exc:
-            errors[f"hours_{cat}"] = exc.message[:150]
-    mood = int(values["mood"]) if values.get("mood") in {v for v, _ in MOODS} else None
-    if errors:
-        return None, errors
-    if edit:
-        return (
-            # The edit form is prefilled: a field left empty was cleared on purpose.
-            c.EditCheckIn(
-                did=did,
-                next=values.get("next", ""),
-                blockers=values.get("blockers", ""),
-                mood=mood,
-            ),
-            {},
-        )
-    return (
-        c.CheckIn(
-            did=did,
-            next=values.get("next"),
-            blockers=values.get("blockers"),
-            mood=mood,
-            hours=hours,
-            when=_day(values),
-        ),
-        {},
-    )
+    try:
+        return checkin_from_form(_values(view), edit=bool(read_metadata(view).get("e"))), {}
+    except FormError as exc:
+        return None, {block: error[:150] for block, error in exc.errors.items()}
 
 
 def read_hours(view: dict[str, Any]) -> tuple[c.Command | None, dict[str, str]]:
     """A ``LogHours`` from the hours modal, or the errors to show on it."""
-    values = _values(view)
-    errors: dict[str, str] = {}
-    minutes = 0
     try:
-        minutes = parse_amount(values.get("amount", ""))
-    except UsageError as exc:
-        errors["amount"] = exc.message[:150]
-    category = values.get("category", "")
-    if category not in CATEGORIES:
-        errors["category"] = "Pick learning, building or networking."
-    if errors:
-        return None, errors
-    return (
-        c.LogHours(minutes=minutes, category=category, note=values.get("note"), when=_day(values)),
-        {},
-    )
+        return hours_from_form(_values(view)), {}
+    except FormError as exc:
+        return None, {block: error[:150] for block, error in exc.errors.items()}

@@ -80,14 +80,14 @@ def parse_amount(text: str) -> int:
     if lowered.startswith("-"):
         raise UsageError(
             f"Time can't be negative ({quote(raw)}). To take back your last entry, "
-            "use /hours undo.",
+            "use `/hours undo`.",
             usage=AMOUNT_USAGE,
         )
     minutes = _exact_minutes(lowered, raw)
     if minutes > MAX_MINUTES_PER_ENTRY:
         raise UsageError(
             f"{quote(raw)} is more than 16 h in one entry. Log each day on its own "
-            "(e.g. /hours 6h building yesterday).",
+            "(e.g. `/hours 6h building yesterday`).",
             usage=AMOUNT_USAGE,
         )
     # Compared before rounding: quantize() on a 40-digit number would overflow Decimal's context.

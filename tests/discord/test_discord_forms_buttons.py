@@ -105,7 +105,7 @@ def test_a_bad_form_value_is_explained_and_nothing_is_saved(app):
         hours = await h.submit(CHECKIN_FORM, {"did": "x", "hours": "1h learning\nmood: 5"})
         assert "In hours" in private_text(hours)
         empty = await h.submit(CHECKIN_FORM, {"did": "   "})
-        assert "Start with what you did" in private_text(empty)
+        assert "Say what you did" in private_text(empty)
 
     run_with_bot(app, scenario)
     assert count(app, CheckInRow) == 0 and count(app, HourLog) == 0

@@ -9,8 +9,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from adapters.discord.bot import log_hours
-from bot.commands import MAX_INPUT_CHARS, parse_command
+from bot.commands import checkin_from_options, hours_from_options
 from bot.domain import commands as c
 from bot.domain.amounts import CATEGORIES
 
@@ -44,13 +43,8 @@ class CheckIns(commands.Cog):
         text: app_commands.Range[str, 1, 6000] | None = None,
         edit: bool = False,
     ) -> None:
-        def build() -> c.Command:
-            if text is None or not text.strip():
-                return c.OpenCheckInForm(edit=edit)
-            # The shared grammar: labelled segments read exactly as on Slack and the console.
-            return parse_command("checkin", ("edit " if edit else "") + text[:MAX_INPUT_CHARS])
-
-        await self.bot.run_command(interaction, build)
+        # The shared grammar: labelled segments read exactly as on Slack and the console.
+        await self.bot.run_command(interaction, lambda: checkin_from_options(text, edit))
 
     @app_commands.command(name="hours", description="Log focused hours: 90m, 2h, 1h30m or 1.5")
     @app_commands.guild_only()
@@ -71,7 +65,9 @@ class CheckIns(commands.Cog):
         note: app_commands.Range[str, 1, 500] | None = None,
         day: int = 0,
     ) -> None:
-        await self.bot.run_command(interaction, lambda: log_hours(amount, category, note, day))
+        await self.bot.run_command(
+            interaction, lambda: hours_from_options(amount, category, note, day)
+        )
 
     @app_commands.command(name="hours-undo", description="Take back your last hours entry")
     @app_commands.guild_only()

@@ -15,71 +15,25 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from adapters.discord.syntax import DISCORD_USAGE
 from bot.commands import (
     COHORT_SETTING_KEYS,
     MAX_AWAY_DAYS,
-    MAX_COHORT_NAME_CHARS,
     MAX_SUMMARY_WEEKS_BACK,
-    MAX_VALUE_CHARS,
     MY_SETTING_KEYS,
+    away_from_options,
+    forget_me_from_options,
+    join_from_options,
+    me_from_options,
+    settings_from_options,
+    start_from_options,
+    summary_from_options,
 )
 from bot.domain import commands as c
-from bot.domain.amounts import parse_date
-from bot.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from adapters.discord.bot import CohortBot
 
 MAX_SUGGESTIONS = 25  # Discord's limit for choices and autocomplete results
-
-
-def _key(key: str, keys: tuple[str, ...], usage: str) -> str:
-    # Discord offers only these as choices; a forged payload may carry anything.
-    if key not in keys:
-        raise UsageError(f"Unknown setting '{key[:40]}'. Settings: {', '.join(keys)}.", usage)
-    return key
-
-
-def _value(value: str | None, key: str, usage: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise UsageError(f"What should {key} be? Add value:<...>.", usage)
-    if len(text) > MAX_VALUE_CHARS:
-        raise UsageError(f"A value can be at most {MAX_VALUE_CHARS} characters.", usage)
-    return text
-
-
-def _name(name: str | None) -> str | None:
-    text = (name or "").strip()
-    if len(text) > MAX_COHORT_NAME_CHARS:
-        raise UsageError(
-            f"A cohort name can be at most {MAX_COHORT_NAME_CHARS} characters.",
-            DISCORD_USAGE["cohort start"],
-        )
-    return text or None
-
-
-def _id(value: str | None) -> str | None:
-    text = (value or "").strip().lower()
-    if len(text) > MAX_VALUE_CHARS:
-        raise UsageError("That id is too long.", DISCORD_USAGE["cohort join"])
-    return text or None
-
-
-def away_command(days: int | None, until: str | None, off: bool | None) -> c.SetAway:
-    usage = DISCORD_USAGE["cohort me away"]
-    given = [x for x in (days, until, off) if x is not None]
-    if len(given) != 1:
-        raise UsageError("Give one of days, until or off.", usage)
-    if off is not None:
-        if not off:
-            raise UsageError("off:True ends your break early.", usage)
-        return c.SetAway()
-    if until is not None:
-        return c.SetAway(until=parse_date(until[:20], usage=usage).isoformat())
-    assert days is not None
-    return c.SetAway(days=days)
 
 
 def _suggest(options: dict[str, str], current: str) -> list[Choice[str]]:
@@ -119,7 +73,7 @@ class Cohorts(commands.Cog):
         interaction: discord.Interaction[CohortBot],
         name: app_commands.Range[str, 1, 80] | None = None,
     ) -> None:
-        await self.bot.run_command(interaction, lambda: c.StartCohort(name=_name(name)))
+        await self.bot.run_command(interaction, lambda: start_from_options(name))
 
     @cohort.command(name="join", description="Join this channel's cohort")
     @app_commands.describe(
@@ -132,9 +86,7 @@ class Cohorts(commands.Cog):
         track: str | None = None,
         budget: str | None = None,
     ) -> None:
-        await self.bot.run_command(
-            interaction, lambda: c.JoinCohort(track=_id(track), budget=_id(budget))
-        )
+        await self.bot.run_command(interaction, lambda: join_from_options(track, budget))
 
     @join.autocomplete("track")
     async def track_suggestions(
@@ -166,17 +118,7 @@ class Cohorts(commands.Cog):
         key: str | None = None,
         value: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        def build() -> c.Command:
-            if key is None:
-                if value is not None:
-                    raise UsageError("Which setting? Pick a key.", DISCORD_USAGE["cohort me"])
-                return c.ShowMySettings()
-            usage = DISCORD_USAGE["cohort me"]
-            return c.ChangeMySetting(
-                key=_key(key, MY_SETTING_KEYS, usage), value=_value(value, key, usage)
-            )
-
-        await self.bot.run_command(interaction, build)
+        await self.bot.run_command(interaction, lambda: me_from_options(key, value))
 
     @cohort.command(name="away", description="Take a break: no prompts, streak frozen")
     @app_commands.describe(
@@ -191,14 +133,14 @@ class Cohorts(commands.Cog):
         until: app_commands.Range[str, 8, 20] | None = None,
         off: bool | None = None,
     ) -> None:
-        await self.bot.run_command(interaction, lambda: away_command(days, until, off))
+        await self.bot.run_command(interaction, lambda: away_from_options(days, until, off))
 
     @cohort.command(name="forget-me", description="Delete all your data in this cohort")
     @app_commands.describe(confirm="True: delete now (otherwise I show what would go)")
     async def forget_me(
         self, interaction: discord.Interaction[CohortBot], confirm: bool = False
     ) -> None:
-        await self.bot.run_command(interaction, lambda: c.ForgetMe(confirm=confirm))
+        await self.bot.run_command(interaction, lambda: forget_me_from_options(confirm))
 
     # -- admins -----------------------------------------------------------------------------
 
@@ -209,9 +151,7 @@ class Cohorts(commands.Cog):
         interaction: discord.Interaction[CohortBot],
         weeks_back: app_commands.Range[int, 0, MAX_SUMMARY_WEEKS_BACK] = 0,
     ) -> None:
-        await self.bot.run_command(
-            interaction, lambda: c.ShowSummary(weeks_back=weeks_back), slow=True
-        )
+        await self.bot.run_command(interaction, lambda: summary_from_options(weeks_back), slow=True)
 
     @admin.command(name="export", description="CSV files of the cohort's data")
     async def export(self, interaction: discord.Interaction[CohortBot]) -> None:
@@ -226,13 +166,7 @@ class Cohorts(commands.Cog):
         key: str,
         value: app_commands.Range[str, 1, 200],
     ) -> None:
-        def build() -> c.Command:
-            usage = DISCORD_USAGE["cohort settings"]
-            return c.ChangeCohortSetting(
-                key=_key(key, COHORT_SETTING_KEYS, usage), value=_value(value, key, usage)
-            )
-
-        await self.bot.run_command(interaction, build)
+        await self.bot.run_command(interaction, lambda: settings_from_options(key, value))
 
 
 async def setup(bot: CohortBot) -> None:
