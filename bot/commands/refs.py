@@ -16,7 +16,7 @@ from bot.commands.reading import command_name
 from bot.commands.registry import SPEC_BY_PATH
 from bot.commands.spec import COMMAND_NAMES, Option, Spec
 
-REFERENCE = re.compile(r"`(/[a-z][^`\n]*)`")
+REFERENCE = re.compile(r"(?<!`)`(/[a-z][^`\n]*)`(?!`)")  # not ``/x`` (docstrings)
 _PLACEHOLDER = re.compile(r"[<\[{]")
 
 

@@ -485,3 +485,16 @@ def test_a_thread_counts_as_its_cohort_channel(app):
 
     run_with_bot(app, scenario)
     assert [r.did for r in all_rows(app, CheckInRow)] == ["asked in the study thread"]
+
+
+def test_a_forged_plan_week_outside_1_to_4_gets_a_clear_error_not_sorry(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        for options in ({"week": 7, "done": True}, {"week": 0, "goal": "ship it"}):
+            answer = await h.slash("plan", **options)
+            answered_privately(answer, "The plan has weeks 1 to 4", "Usage: /plan")
+            assert SORRY not in embed_text(answer)
+
+    run_with_bot(app, scenario)
+    assert not any(w.done_at for w in all_rows(app, PlanWeek))
