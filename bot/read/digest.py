@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.content import CATEGORIES, Content
 from bot.domain.calendar import iso_week, week_start
 from bot.messages import Field, Message, bar, hours_text, safe_text
-from bot.read.reports import load_activity, members_at, zone
+from bot.read.activity import load_activity, members_at, zone
 from bot.read.stats import budget_targets
 from bot.scheduling import nudges
 from bot.storage.orm import Cohort, Member, MilestoneAward, PlanWeek

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, Select, select
 from sqlalchemy.orm import Session
 
 from bot.domain.calendar import zone
@@ -236,11 +236,11 @@ def _iso(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "isoformat"):  # a time of day
-        return value.isoformat()  # type: ignore[union-attr]
+        return value.isoformat()
     return value
 
 
-def _rows(session: Session, query: Select[Any]) -> list[dict[str, object]]:
+def _rows(session: Session, query: Executable) -> list[dict[str, object]]:
     return [{k: _iso(v) for k, v in row._mapping.items()} for row in session.execute(query)]
 
 

@@ -1,10 +1,9 @@
 """Cohort summaries and their chart: what admins see about a week.
 
-A summary reads the cohort's recent activity with a few set-based queries,
-bounded to the weeks it needs, then works per member in memory. Private
-check-in text never enters this module: summaries count check-ins and never
-read their words. The digest (``bot.read.digest``) reuses the same loader; CSV and
-JSON exports live in ``bot.read.export``.
+A summary reads the cohort's recent activity through ``bot.read.activity`` (the
+loader the digest shares), bounded to the weeks it needs, then works per member in
+memory. Private check-in text never enters this module: summaries count check-ins
+and never read their words. CSV and JSON exports live in ``bot.read.export``.
 """
 
 from __future__ import annotations
@@ -13,37 +12,28 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import CATEGORIES, Content
-from bot.domain.calendar import (
-    days_between,
-    expand_periods,
-    iso_week,
-    parse_study_days,
-    plan_day,
-    week_start,
-)
-from bot.domain.calendar import zone as _checked_zone
+from bot.domain.calendar import iso_week, plan_day, week_start
 from bot.domain.streaks import FREEZE_EVERY, MAX_FREEZES, compute_streak, missed_study_days
 from bot.messages import Attachment, Field, Message, bar, hours_text, safe_text
+from bot.read.activity import (
+    Activity,
+    MemberInfo,
+    load_activity,
+    load_more_checkins,
+    members_at,
+    rows,
+    zone,
+)
 from bot.read.export import EXPORT_COLUMNS, export_files
 from bot.read.stats import budget_targets
-from bot.storage.orm import (
-    AwayPeriod,
-    CheckInRow,
-    Cohort,
-    HourLog,
-    Member,
-    MilestoneAward,
-    PlanWeek,
-    RestDay,
-)
+from bot.storage.orm import CheckInRow, Cohort, Member, MilestoneAward, PlanWeek
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -54,7 +44,9 @@ __all__ = [
     "cohort_summary",
     "export_files",
     "load_activity",
+    "members_at",
     "summary_message",
+    "zone",
 ]
 
 # Everyone's check-ins are loaded for this week and last (the rates). For streaks, which
@@ -66,199 +58,6 @@ HISTORY_WEEKS = 8
 LATE_MARGIN = timedelta(days=7)
 # The most freeze credit a run can carry into the window (see bot.domain.streaks).
 CREDIT_PAD = MAX_FREEZES * FREEZE_EVERY
-
-
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    """``bot.domain.calendar.zone``, cached: a summary asks once per member."""
-    return _checked_zone(name)
-
-
-@lru_cache(maxsize=512)
-def _study_days(text: str) -> frozenset[int]:
-    return parse_study_days(text)
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    """What the summary and digest need about an active member; never check-in text."""
-
-    id: int
-    user_id: str
-    name: str  # already made safe to show
-    tz: ZoneInfo
-    study: frozenset[int]
-    joined: date  # local date
-    budget: str
-    plan_start: date
-    public: bool  # check-ins public
-    leaderboard: bool  # opted in to leaderboards and public mention
-    paused: bool = False  # direct messages to them fail, so their reminders stopped
-
-    @property
-    def mentionable(self) -> bool:
-        """May be named in the public digest: public check-ins and leaderboard opt-in."""
-        return self.public and self.leaderboard
-
-
-@dataclass
-class Activity:
-    """A cohort's active members and their check-in days, hours and days off in a window."""
-
-    cohort: Cohort
-    tz: ZoneInfo
-    first: date  # first local date of check-ins loaded
-    members: list[MemberInfo]
-    checkins: dict[int, set[date]]
-    minutes: dict[tuple[int, str, str], int]  # (member id, ISO week, category) -> minutes
-    away: dict[int, set[date]]  # away periods and cohort rest days, per member
-
-    def week_minutes(self, member_id: int, week: str) -> dict[str, int]:
-        return {c: self.minutes.get((member_id, week, c), 0) for c in CATEGORIES}
-
-    def rate(self, m: MemberInfo, start: date, until: date) -> tuple[int, int]:
-        """(study days checked in, study days expected) from ``start`` to ``until``."""
-        off = self.away[m.id]
-        expected = [
-            d
-            for d in days_between(max(start, m.joined), until)
-            if d.weekday() in m.study and d not in off
-        ]
-        checked = self.checkins[m.id]
-        return sum(1 for d in expected if d in checked), len(expected)
-
-
-def members_at(cohort: Cohort, moment: datetime | None = None) -> ColumnElement[bool]:
-    """Who was in the cohort at ``moment`` (now when None): joined before it and not left
-    by then. Paused members (their DMs fail) are members all the same."""
-    if moment is None:
-        return (Member.cohort_id == cohort.id) & (Member.status != "left")
-    return (
-        (Member.cohort_id == cohort.id)
-        & (Member.joined_at < moment)
-        & ((Member.status != "left") | (Member.left_at >= moment))
-    )
-
-
-def load_activity(
-    session: Session,
-    cohort: Cohort,
-    *,
-    checkins_from: date,
-    weeks: list[date],
-    until: date,
-    as_of: datetime | None = None,
-) -> Activity:
-    """The members at ``as_of`` (now when None), their check-in days from ``checkins_from``
-    to ``until`` and their minutes per category in the ISO ``weeks`` (Mondays): a handful
-    of queries, whatever the cohort's size."""
-    active = members_at(cohort, as_of)
-    members = [
-        MemberInfo(
-            id=r.id,
-            user_id=r.user_id,
-            name=safe_text(r.display_name, 80),
-            tz=zone(r.timezone),
-            study=_study_days(r.study_days or cohort.study_days),
-            joined=r.joined_at.astimezone(zone(r.timezone)).date(),
-            budget=r.budget,
-            plan_start=r.plan_start,
-            public=r.checkins_public,
-            leaderboard=r.leaderboard,
-            paused=r.status == "paused",
-        )
-        for r in _run(
-            session,
-            select(
-                Member.id,
-                Member.user_id,
-                Member.display_name,
-                Member.timezone,
-                Member.study_days,
-                Member.joined_at,
-                Member.budget,
-                Member.plan_start,
-                Member.checkins_public,
-                Member.leaderboard,
-                Member.status,
-            ).where(active),
-        )
-    ]
-    # Sorted here, not in SQL: SQLite and PostgreSQL collate names differently.
-    members.sort(key=lambda m: (m.name.casefold(), m.user_id))
-    checkins: dict[int, set[date]] = defaultdict(set)
-    for mid, day in _run(
-        session,
-        select(CheckInRow.member_id, CheckInRow.local_date)
-        .join(Member, Member.id == CheckInRow.member_id)
-        .where(active, CheckInRow.local_date.between(checkins_from, until)),
-    ):
-        checkins[mid].add(day)
-    # Whole ISO weeks by the member's local date: a member ahead of the cohort's zone
-    # (Auckland vs UTC) logs hours for a date the cohort has not reached yet. Summed per
-    # week in SQL, so the rows returned do not grow with the days.
-    weeks = sorted(weeks)
-    minutes: dict[tuple[int, str, str], int] = {}
-    if weeks:
-        per_week = [
-            func.sum(
-                case(
-                    (HourLog.local_date.between(w, w + timedelta(days=6)), HourLog.minutes),
-                    else_=0,
-                )
-            )
-            for w in weeks
-        ]
-        for mid, cat, *totals in _run(
-            session,
-            select(HourLog.member_id, HourLog.category, *per_week)
-            .join(Member, Member.id == HourLog.member_id)
-            .where(active, HourLog.local_date.between(weeks[0], weeks[-1] + timedelta(days=6)))
-            .group_by(HourLog.member_id, HourLog.category),
-        ):
-            for w, total in zip(weeks, totals, strict=True):
-                if total:
-                    minutes[(mid, iso_week(w), cat)] = int(total)
-    rest = set(session.scalars(select(RestDay.day).where(RestDay.cohort_id == cohort.id)))
-    away: dict[int, set[date]] = defaultdict(lambda: rest)
-    for mid, a, b in _run(
-        session,
-        select(AwayPeriod.member_id, AwayPeriod.start_date, AwayPeriod.end_date)
-        .join(Member, Member.id == AwayPeriod.member_id)
-        .where(active),
-    ):
-        away[mid] = away[mid] | expand_periods([(a, b)])
-    return Activity(
-        cohort=cohort,
-        tz=zone(cohort.timezone),
-        first=checkins_from,
-        members=members,
-        checkins=checkins,
-        minutes=minutes,
-        away=away,
-    )
-
-
-def load_more_checkins(
-    session: Session, act: Activity, members: list[MemberInfo], since: date
-) -> None:
-    """Add the check-in days from ``since`` up to the window for some members only."""
-    ids = [m.id for m in members]
-    for i in range(0, len(ids), 500):
-        for mid, day in _run(
-            session,
-            select(CheckInRow.member_id, CheckInRow.local_date).where(
-                CheckInRow.member_id.in_(ids[i : i + 500]),
-                CheckInRow.local_date >= since,
-                CheckInRow.local_date < act.first,
-            ),
-        ):
-            act.checkins[mid].add(day)
-
-
-def _run(session: Session, query: Any) -> list[Any]:
-    """Column-only selects go straight to the connection: no ORM row processing."""
-    return session.connection().execute(query).all()
 
 
 def _window_streak(act: Activity, m: MemberInfo, first: date, today: date) -> int | None:
@@ -296,7 +95,7 @@ def _full_streaks(
     older: dict[int, set[date]] = defaultdict(set)
     ids = list(wanted)
     for i in range(0, len(ids), 500):
-        for mid, day in _run(
+        for mid, day in rows(
             session,
             select(CheckInRow.member_id, CheckInRow.local_date).where(
                 CheckInRow.member_id.in_(ids[i : i + 500]), CheckInRow.local_date < first
@@ -321,7 +120,7 @@ def _last_checkins_before(session: Session, ids: list[int], before: date) -> dic
     out: dict[int, date] = {}
     for i in range(0, len(ids), 500):
         out.update(
-            _run(
+            rows(
                 session,
                 select(CheckInRow.member_id, func.max(CheckInRow.local_date))
                 .where(CheckInRow.member_id.in_(ids[i : i + 500]), CheckInRow.local_date < before)
@@ -359,6 +158,28 @@ class CohortSummary:
     active: int = 0  # members with at least one check-in in the week
 
 
+@dataclass(frozen=True)
+class SummaryWeek:
+    """The week a summary shows, in the cohort's time zone."""
+
+    start: date  # its Monday
+    last: date  # its Sunday
+    end: date  # the last day counted: Sunday, or the cohort's today in the current week
+    opens: datetime  # Monday 00:00 in the cohort's zone
+    closes: datetime  # the Monday after
+    past: bool
+
+    @classmethod
+    def of(cls, tz: ZoneInfo, now: datetime, weeks_back: int) -> SummaryWeek:
+        today = now.astimezone(tz).date()
+        start = week_start(today) - timedelta(weeks=weeks_back)
+        last = start + timedelta(days=6)
+        opens = datetime.combine(start, datetime.min.time(), tz)
+        return cls(
+            start, last, min(last, today), opens, opens + timedelta(days=7), bool(weeks_back)
+        )
+
+
 def cohort_summary(
     session: Session, cohort: Cohort, now: datetime, content: Content, weeks_back: int = 0
 ) -> CohortSummary:
@@ -367,83 +188,31 @@ def cohort_summary(
     Each member's days are their own local dates. A past week is shown as it stood at
     its end: streaks, missed days and plan weeks are counted up to that Sunday.
     """
-    tz = zone(cohort.timezone)
-    today = now.astimezone(tz).date()
-    start = week_start(today) - timedelta(weeks=weeks_back)
-    week_end = start + timedelta(days=6)
-    end = min(week_end, today)
-    week_from = datetime.combine(start, datetime.min.time(), tz)
-    week_to = week_from + timedelta(days=7)
+    wk = SummaryWeek.of(zone(cohort.timezone), now, weeks_back)
     # A past week counts the members it ended with, whoever has joined or left since.
-    as_of = week_to if weeks_back else None
+    roster_at = wk.closes if wk.past else None
     act = load_activity(
         session,
         cohort,
-        checkins_from=start - timedelta(weeks=1),  # rates: this week and last
-        weeks=[start - timedelta(weeks=2), start - timedelta(weeks=1), start],
+        checkins_from=wk.start - timedelta(weeks=1),  # rates: this week and last
+        weeks=[wk.start - timedelta(weeks=2), wk.start - timedelta(weeks=1), wk.start],
         # Up to two days past the week: the cohort's Sunday is Tuesday in some zones.
-        until=week_end + timedelta(days=2),
-        as_of=as_of,
+        until=wk.last + timedelta(days=2),
+        as_of=roster_at,
     )
-    ids_active = select(Member.id).where(members_at(cohort, as_of))
-    plan: dict[int, tuple[int, int]] = {
-        mid: (int(goals or 0), int(done or 0))
-        for mid, goals, done in _run(
-            session,
-            select(
-                PlanWeek.member_id,
-                func.sum(case((func.coalesce(PlanWeek.goal, "") != "", 1), else_=0)),
-                func.sum(case((PlanWeek.done_at < week_to, 1), else_=0)),
-            )
-            .where(PlanWeek.member_id.in_(ids_active))
-            .group_by(PlanWeek.member_id),
-        )
-    }
-    milestones = (
-        session.scalar(
-            select(func.count())
-            .select_from(MilestoneAward)
-            .where(
-                MilestoneAward.member_id.in_(ids_active),
-                MilestoneAward.awarded_at >= week_from,
-                MilestoneAward.awarded_at < week_to,
-            )
-        )
-        or 0
-    )
+    ids_active = select(Member.id).where(members_at(cohort, roster_at))
+    plan = _plan_counts(session, ids_active, wk)
+    milestones = _milestones_in(session, ids_active, wk)
 
-    week = iso_week(start)
+    week = iso_week(wk.start)
     targets_of = {b: budget_targets(content, b) for b in {m.budget for m in act.members}}
-    as_of: dict[int, date] = {}
+    # Each member's own today; a past week is seen from its Sunday.
+    member_today: dict[int, date] = {}
     for m in act.members:
         local = now.astimezone(m.tz).date()
-        as_of[m.id] = min(local, week_end) if weeks_back else local
-    # Streaks only for members who opted in: nobody else's is shown. A few more weeks of
-    # check-ins settle most; a run longer than that needs the member's whole history.
-    opted = [m for m in act.members if m.leaderboard]
-    history = start - timedelta(weeks=HISTORY_WEEKS)
-    load_more_checkins(session, act, opted, since=history)
-    streaks: dict[int, int] = {}
-    longer: dict[int, tuple[MemberInfo, date]] = {}
-    for m in opted:
-        got = _window_streak(act, m, history, as_of[m.id])
-        if got is None:
-            longer[m.id] = (m, as_of[m.id])
-        else:
-            streaks[m.id] = got
-    streaks.update(_full_streaks(session, act, longer, history))
-    last_seen: dict[int, date] = {}
-    for m in act.members:
-        seen = [d for d in act.checkins[m.id] if d <= as_of[m.id]]
-        if seen:
-            last_seen[m.id] = max(seen)
-    last_seen.update(
-        _last_checkins_before(
-            session,
-            [m.id for m in act.members if m.id not in last_seen and m.joined < act.first],
-            act.first,
-        )
-    )
+        member_today[m.id] = min(local, wk.last) if wk.past else local
+    streaks = _opted_in_streaks(session, act, wk, member_today)
+    last_seen = _last_seen(session, act, member_today)
 
     lines: list[MemberLine] = []
     at_risk: list[tuple[str, str]] = []
@@ -452,16 +221,16 @@ def cohort_summary(
     target_totals = dict.fromkeys(CATEGORIES, 0)
     done = got = due = got_before = due_before = active = 0
     for m in act.members:
-        mtoday = as_of[m.id]
+        mtoday = member_today[m.id]
         targets = targets_of[m.budget]
         minutes = act.week_minutes(m.id, week)
         for c in CATEGORIES:
             totals[c] += minutes[c]
             target_totals[c] += targets[c]
-        g, e = act.rate(m, start, min(end, mtoday))
+        g, e = act.rate(m, wk.start, min(wk.end, mtoday))
         got, due = got + g, due + e
-        active += any(start <= d <= min(week_end, mtoday) for d in act.checkins[m.id])
-        gb, eb = act.rate(m, start - timedelta(weeks=1), start - timedelta(days=1))
+        active += any(wk.start <= d <= min(wk.last, mtoday) for d in act.checkins[m.id])
+        gb, eb = act.rate(m, wk.start - timedelta(weeks=1), wk.start - timedelta(days=1))
         got_before, due_before = got_before + gb, due_before + eb
         streak = streaks.get(m.id)
         lines.append(MemberLine(m.name, minutes, targets, streak, g, e))
@@ -469,25 +238,9 @@ def cohort_summary(
             leaders.append((m.name, streak))
         goals_set, weeks_done = plan.get(m.id, (0, 0))
         done += weeks_done
-        # At risk: the reasons matter more than the flag, so admins know how to help.
-        reasons = []
-        missed = missed_study_days(
-            last_seen.get(m.id),
-            since=m.joined,
-            today=mtoday,
-            study_days=m.study,
-            away=act.away[m.id],
+        reasons = _at_risk_reasons(
+            cohort, act, m, wk, mtoday, last_seen.get(m.id), targets, bool(goals_set)
         )
-        if missed >= cohort.inactivity_days:
-            reasons.append(f"no check-in for {missed} study days")
-        if m.joined <= start - timedelta(weeks=2) and all(
-            _under_half(act, m, start - timedelta(weeks=w), targets) for w in (1, 2)
-        ):
-            reasons.append("under half of the hour budget two weeks running")
-        if not goals_set and plan_day(m.plan_start, mtoday) > 3:
-            reasons.append("no plan goals set yet")
-        if m.paused:
-            reasons.append("gets no reminders: my direct messages to them fail")
         if reasons:
             at_risk.append((m.name, "; ".join(reasons)))
     leaders.sort(key=lambda x: (-x[1], x[0].casefold()))
@@ -501,12 +254,110 @@ def cohort_summary(
         targets=target_totals,
         plan_done=done,
         plan_total=4 * len(act.members),
-        milestones=int(milestones),
+        milestones=milestones,
         at_risk=at_risk,
         leaders=leaders[:5],
         lines=lines,
         active=active,
     )
+
+
+def _plan_counts(
+    session: Session, ids_active: Select[Any], wk: SummaryWeek
+) -> dict[int, tuple[int, int]]:
+    """Per member: (plan weeks with a goal, plan weeks done before the week closed)."""
+    return {
+        mid: (int(goals or 0), int(done or 0))
+        for mid, goals, done in rows(
+            session,
+            select(
+                PlanWeek.member_id,
+                func.sum(case((func.coalesce(PlanWeek.goal, "") != "", 1), else_=0)),
+                func.sum(case((PlanWeek.done_at < wk.closes, 1), else_=0)),
+            )
+            .where(PlanWeek.member_id.in_(ids_active))
+            .group_by(PlanWeek.member_id),
+        )
+    }
+
+
+def _milestones_in(session: Session, ids_active: Select[Any], wk: SummaryWeek) -> int:
+    awarded = session.scalar(
+        select(func.count())
+        .select_from(MilestoneAward)
+        .where(
+            MilestoneAward.member_id.in_(ids_active),
+            MilestoneAward.awarded_at >= wk.opens,
+            MilestoneAward.awarded_at < wk.closes,
+        )
+    )
+    return int(awarded or 0)
+
+
+def _opted_in_streaks(
+    session: Session, act: Activity, wk: SummaryWeek, member_today: dict[int, date]
+) -> dict[int, int]:
+    """Streaks only for members who opted in: nobody else's is shown. A few more weeks of
+    check-ins settle most; a run longer than that needs the member's whole history."""
+    opted = [m for m in act.members if m.leaderboard]
+    history = wk.start - timedelta(weeks=HISTORY_WEEKS)
+    load_more_checkins(session, act, opted, since=history)
+    streaks: dict[int, int] = {}
+    longer: dict[int, tuple[MemberInfo, date]] = {}
+    for m in opted:
+        got = _window_streak(act, m, history, member_today[m.id])
+        if got is None:
+            longer[m.id] = (m, member_today[m.id])
+        else:
+            streaks[m.id] = got
+    streaks.update(_full_streaks(session, act, longer, history))
+    return streaks
+
+
+def _last_seen(session: Session, act: Activity, member_today: dict[int, date]) -> dict[int, date]:
+    """Each member's last check-in day up to their today, looking before the window if needed."""
+    last_seen: dict[int, date] = {}
+    for m in act.members:
+        seen = [d for d in act.checkins[m.id] if d <= member_today[m.id]]
+        if seen:
+            last_seen[m.id] = max(seen)
+    last_seen.update(
+        _last_checkins_before(
+            session,
+            [m.id for m in act.members if m.id not in last_seen and m.joined < act.first],
+            act.first,
+        )
+    )
+    return last_seen
+
+
+def _at_risk_reasons(
+    cohort: Cohort,
+    act: Activity,
+    m: MemberInfo,
+    wk: SummaryWeek,
+    today: date,
+    last_seen: date | None,
+    targets: dict[str, int],
+    goals_set: bool,
+) -> list[str]:
+    """Why a member might need a hand: the reasons matter more than the flag, so admins
+    know how to help. Empty when nothing looks wrong."""
+    reasons = []
+    missed = missed_study_days(
+        last_seen, since=m.joined, today=today, study_days=m.study, away=act.away[m.id]
+    )
+    if missed >= cohort.inactivity_days:
+        reasons.append(f"no check-in for {missed} study days")
+    if m.joined <= wk.start - timedelta(weeks=2) and all(
+        _under_half(act, m, wk.start - timedelta(weeks=w), targets) for w in (1, 2)
+    ):
+        reasons.append("under half of the hour budget two weeks running")
+    if not goals_set and plan_day(m.plan_start, today) > 3:
+        reasons.append("no plan goals set yet")
+    if m.paused:
+        reasons.append("gets no reminders: my direct messages to them fail")
+    return reasons
 
 
 def _under_half(act: Activity, m: MemberInfo, start: date, targets: dict[str, int]) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.content import CATEGORIES, Content
@@ -69,7 +69,7 @@ def week_minutes(session: Session, member: Member, today: date) -> dict[str, int
 
 # The per-member reads below run on every check-in. Built once, each statement keeps its
 # cache key, so SQLAlchemy neither rebuilds nor re-keys it per call: only the values change.
-_MEMBER = bindparam("member_id")
+_MEMBER: BindParameter[int] = bindparam("member_id")
 _AWAY_AND_REST = (
     select(AwayPeriod.start_date, AwayPeriod.end_date)
     .where(AwayPeriod.member_id == _MEMBER)
