@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 # Platform mention syntax: Slack <!channel>, <@U123>, <#C1|x>, <!subteam^S1>; Discord <@123>,
 # <@!123>, <@&123>, <#123>; plus the bare words both platforms expand.
@@ -101,11 +102,16 @@ class Message:
     def from_dict(cls, data: dict[str, object]) -> Message:
         return cls(
             text=str(data.get("text") or ""),
-            title=data.get("title") or None,  # type: ignore[arg-type]
-            blocks=tuple(data.get("blocks") or ()),  # type: ignore[arg-type]
-            fields=tuple(Field(*f) for f in data.get("fields") or ()),  # type: ignore[union-attr]
-            buttons=tuple(Button(*b) for b in data.get("buttons") or ()),  # type: ignore[union-attr]
+            title=str(data["title"]) if data.get("title") else None,
+            blocks=tuple(_items(data.get("blocks"))),
+            fields=tuple(Field(*f) for f in _items(data.get("fields"))),
+            buttons=tuple(Button(*b) for b in _items(data.get("buttons"))),
         )
+
+
+def _items(value: object) -> list[Any]:
+    """A JSON array read back from a stored payload; absent or null reads as empty."""
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 @dataclass(frozen=True)

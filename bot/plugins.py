@@ -50,7 +50,8 @@ def adapter(name: str) -> Adapter:
     found = [ep for ep in entry_points(group=GROUP) if ep.name == name]
     if not found:
         raise AdapterMissing(f"no '{name}' adapter is installed (reinstall with pip install -e .)")
-    return found[0].load()  # type: ignore[no-any-return]
+    loaded: Adapter = found[0].load()
+    return loaded
 
 
 def configured(settings: Settings) -> Adapter:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from adapters.console.render import ConsolePlatform, one_line, render
 from bot.bootstrap import bootstrap
@@ -281,7 +282,7 @@ def run_demo(
             if not dest.user_id:
                 continue
             p = next(x for x in PEOPLE if x.name.lower() == dest.user_id)
-            local = now.astimezone(_tz(p.timezone)).date()
+            local = now.astimezone(ZoneInfo(p.timezone)).date()
             if (p.name, local) in answered or message.title not in (
                 "Check-in time",
                 "New sprint",
@@ -323,12 +324,6 @@ def run_demo(
         file=out,
     )
     return 0
-
-
-def _tz(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 def _events_of_the_day(core: Core, rng: random.Random, n: int, out: TextIO) -> None:

@@ -9,7 +9,7 @@ Configuration errors are one line naming the variable, never a value.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,7 +71,8 @@ def _value(secret: SecretStr | None) -> str:
 
 def make_client(token: str | None, base_url: str | None = None) -> WebClient:
     """A Web API client; a short 429 in a listener is retried once, after Retry-After."""
-    client = WebClient(token=token or None, **({"base_url": base_url} if base_url else {}))
+    options: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    client = WebClient(token=token or None, **options)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     return client
 
@@ -170,7 +171,7 @@ def make_platform(app: App, env: SlackOAuthEnv | None = None) -> SlackPlatform:
     return SlackPlatform(WebClient(token=token, **_base(settings)))
 
 
-def _base(settings: Settings) -> dict[str, str]:
+def _base(settings: Settings) -> dict[str, Any]:
     return {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
 
 

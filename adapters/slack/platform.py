@@ -129,7 +129,8 @@ class SlackPlatform:
                 return f"{channel}:{item.get('ts')}"
         return None
 
-    def _auth(self, workspace_id: str) -> dict[str, str]:
+    def _auth(self, workspace_id: str) -> dict[str, Any]:
+        """The token keyword for this workspace's installation; none with a single token."""
         if self.installation_store is None:
             return {}
         bot = self.installation_store.find_bot(enterprise_id=None, team_id=workspace_id)
@@ -137,7 +138,7 @@ class SlackPlatform:
             raise DeliveryError("app not installed in this workspace", permanent=True)
         return {"token": bot.bot_token}
 
-    def _channel(self, destination: Destination, auth: dict[str, str]) -> str:
+    def _channel(self, destination: Destination, auth: dict[str, Any]) -> str:
         if destination.user_id is None:
             return destination.channel_id
         cache_key = (destination.workspace_id, destination.user_id)
@@ -151,7 +152,7 @@ class SlackPlatform:
             self._dms[cache_key] = channel
         return channel
 
-    def _upload(self, channel: str, message: Message, auth: dict[str, str]) -> None:
+    def _upload(self, channel: str, message: Message, auth: dict[str, Any]) -> None:
         """Charts and files follow the message. A failed upload is logged, not retried:
         retrying the delivery would post the message twice."""
         files = ([message.image] if message.image else []) + list(message.files)

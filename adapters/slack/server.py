@@ -76,6 +76,8 @@ class SlackHTTPServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):  # only for Unix sockets, which this server never binds
+            host = host.decode()
         return f"http://{host}:{port}{self.events_path}"
 
     def start_in_thread(self) -> threading.Thread:
@@ -94,8 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: Slack and the benchmark reuse connections
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_seconds  # applied to the socket by setup()
         super().setup()
+        # Per server, not per class: an idle keep-alive connection frees its thread.
+        self.connection.settimeout(self.server.idle_seconds)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
