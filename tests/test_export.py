@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select
-from test_cli import cohortbot, one_line_error
 
 from bot.read import export
 from bot.read.export import EXPORT_COLUMNS, cell, neutralise
 from bot.storage.orm import Cohort
+from tests.support.cli import cohortbot, one_line_error
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 

@@ -17,7 +17,10 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from discord_fake_api import (
+
+from adapters.discord.bot import CohortBot
+from bot.bootstrap import App
+from tests.discord.discord_fake_api import (
     APP_ID,
     COHORT_CHANNEL_ID,
     GUILD_ID,
@@ -25,9 +28,6 @@ from discord_fake_api import (
     Recorded,
     load_payload,
 )
-
-from adapters.discord.bot import CohortBot
-from bot.bootstrap import App
 
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True,

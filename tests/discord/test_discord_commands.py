@@ -11,21 +11,6 @@ import threading
 import time
 from datetime import date, timedelta
 
-from discord_db import all_rows, count, member
-from discord_fake_api import APP_ID, COHORT_CHANNEL_ID, GUILD_ID, OTHER_CHANNEL_ID
-from discord_harness import (
-    ADA,
-    BO,
-    Harness,
-    callback_data,
-    callback_type,
-    command_data,
-    embed_text,
-    interaction,
-    is_ephemeral,
-    run_with_bot,
-)
-
 from adapters.discord.bot import OUTDATED_COMMAND, SORRY
 from bot.storage.orm import (
     AwayPeriod,
@@ -37,6 +22,20 @@ from bot.storage.orm import (
     PlanWeek,
     PortfolioProject,
     SprintGoal,
+)
+from tests.discord.discord_db import all_rows, count, member
+from tests.discord.discord_fake_api import APP_ID, COHORT_CHANNEL_ID, GUILD_ID, OTHER_CHANNEL_ID
+from tests.discord.discord_harness import (
+    ADA,
+    BO,
+    Harness,
+    callback_data,
+    callback_type,
+    command_data,
+    embed_text,
+    interaction,
+    is_ephemeral,
+    run_with_bot,
 )
 
 MESSAGE = 4

@@ -5,9 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from discord_db import all_rows, count, member
-from discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID, FakeDiscord, Recorded
-from discord_harness import (
+from adapters.discord.bot import UNKNOWN_BUTTON, UNKNOWN_FORM
+from adapters.discord.platform import DiscordPlatform
+from bot.bootstrap import App
+from bot.messages import Button, Message
+from bot.ports import Destination
+from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
+from tests.discord.discord_db import all_rows, count, member
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID, FakeDiscord, Recorded
+from tests.discord.discord_harness import (
     ADA,
     BO,
     Harness,
@@ -21,13 +27,6 @@ from discord_harness import (
     run_with_bot,
     running_bot,
 )
-
-from adapters.discord.bot import UNKNOWN_BUTTON, UNKNOWN_FORM
-from adapters.discord.platform import DiscordPlatform
-from bot.bootstrap import App
-from bot.messages import Button, Message
-from bot.ports import Destination
-from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
 
 MODAL = 9
 CONTEXT = f":{GUILD_ID}:{COHORT_CHANNEL_ID}"

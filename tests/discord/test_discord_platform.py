@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
-from discord_harness import BO, Harness, custom_ids, embed_text, run_with_bot
 
 from adapters.discord.platform import DiscordPlatform, nonce_for
 from bot.messages import Button, Message
 from bot.ports import DeliveryError, Destination
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
+from tests.discord.discord_harness import BO, Harness, custom_ids, embed_text, run_with_bot
 
 CHANNEL = Destination("discord", GUILD_ID, COHORT_CHANNEL_ID)
 NUDGE = Message(

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from discord_fake_api import APP_ID, GUILD_ID
-from discord_harness import Harness, run_with_bot
 from pydantic import SecretStr
 
 from adapters.discord import main
@@ -15,6 +13,8 @@ from adapters.discord.platform import DiscordPlatform
 from adapters.discord.sync import CommandSync
 from bot.bootstrap import App
 from bot.cli import ConfigError
+from tests.discord.discord_fake_api import APP_ID, GUILD_ID
+from tests.discord.discord_harness import Harness, run_with_bot
 
 GLOBAL = rf"/applications/{APP_ID}/commands"
 GUILD = rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"

@@ -34,14 +34,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-TESTS = Path(__file__).resolve().parent.parent
-for _sub in ("slack", "discord", "reliability"):
-    if str(TESTS / _sub) not in sys.path:
-        sys.path.append(str(TESTS / _sub))
+from adapters.console.repl import run as console_run
+from bot.bootstrap import App, bootstrap
+from bot.clock import FixedClock
+from bot.commands import HELP_TOPICS
+from bot.config import Settings
 
 # -- the project's code and its test harnesses: the only imports to update ---------------
-from discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID  # noqa: E402
-from discord_harness import (  # noqa: E402
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
+from tests.discord.discord_harness import (
     ADA,
     Harness,
     Person,
@@ -50,18 +51,12 @@ from discord_harness import (  # noqa: E402
     message_body,
     run_with_bot,
 )
-from rel_corpus import Entry, load  # noqa: E402
-from slack_fake_api import Call, FakeSlackAPI  # noqa: E402
-from slack_rig import serving  # noqa: E402
-from test_corpus_core import KNOWN_BUGS  # noqa: E402
-from test_corpus_discord import person as corpus_person  # noqa: E402
-from test_corpus_slack import _slack_escape as slack_escape  # noqa: E402
-
-from adapters.console.repl import run as console_run  # noqa: E402
-from bot.bootstrap import App, bootstrap  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.commands import HELP_TOPICS  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from tests.reliability.rel_corpus import Entry, load
+from tests.reliability.test_corpus_core import KNOWN_BUGS
+from tests.reliability.test_corpus_discord import person as corpus_person
+from tests.reliability.test_corpus_slack import _slack_escape as slack_escape
+from tests.slack.slack_fake_api import Call, FakeSlackAPI
+from tests.slack.slack_rig import serving
 
 # ----------------------------------------------------------------------------------------
 

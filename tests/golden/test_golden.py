@@ -13,8 +13,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import golden_recorder as recorder
 import pytest
+
+from tests.golden import golden_recorder as recorder
 
 DATA = Path(__file__).resolve().parent / "data"
 RECORD = os.environ.get("COHORTBOT_RECORD_GOLDEN") == "1"

@@ -3,22 +3,13 @@ driver, the fake Discord and its harness, the scheduler's fake platform."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent.parent
-for sub in ("slack", "discord", "scheduler"):
-    path = str(TESTS / sub)
-    if path not in sys.path:
-        sys.path.append(path)
-
-from slack_fake_api import FakeSlackAPI  # noqa: E402
-from slack_rig import SlackRig, serving  # noqa: E402
-
-from bot.bootstrap import App  # noqa: E402
+from bot.bootstrap import App
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_rig import SlackRig, serving
 
 
 @pytest.fixture

@@ -7,10 +7,16 @@ which that text is inert (no live mention, broadcast or markup).
 
 from __future__ import annotations
 
-from rel_corpus import Entry, live_markup, load, message_texts, snapshot, stored_anywhere
-
 from bot.domain.errors import UserError
 from bot.messages import safe_text
+from tests.reliability.rel_corpus import (
+    Entry,
+    live_markup,
+    load,
+    message_texts,
+    snapshot,
+    stored_anywhere,
+)
 
 ENTRIES = load()
 # Entries whose right behaviour needs a change outside this suite's files; each is

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import asyncio
 
-from discord_fake_api import COHORT_CHANNEL_ID
-from discord_harness import ADA, Harness, Person, embed_text, message_body, run_with_bot
-from rel_corpus import live_markup, load, load_raw, settled_snapshot, snapshot, stored_anywhere
-from test_corpus_core import KNOWN_BUGS
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID
+from tests.discord.discord_harness import (
+    ADA,
+    Harness,
+    Person,
+    embed_text,
+    message_body,
+    run_with_bot,
+)
+from tests.reliability.rel_corpus import (
+    live_markup,
+    load,
+    load_raw,
+    settled_snapshot,
+    snapshot,
+    stored_anywhere,
+)
+from tests.reliability.test_corpus_core import KNOWN_BUGS
 
 CHECKINS = [e for e in load() if e.name == "/checkin" and e.id not in KNOWN_BUGS]
 FORMS = load_raw("form_fields.yaml")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rel_corpus import live_markup, message_texts, table_counts
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
@@ -15,6 +14,7 @@ from bot.commands import parse
 from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.storage.db import make_engine, upgrade
+from tests.reliability.rel_corpus import live_markup, message_texts, table_counts
 
 FRAGMENTS = [
     "<!channel>",

@@ -12,9 +12,9 @@ import hmac
 import json
 import socket
 
-from rel_corpus import load, load_raw, settled_snapshot, snapshot, stored_anywhere
-from slack_harness import SECRET, signed_headers
-from test_corpus_core import KNOWN_BUGS
+from tests.reliability.rel_corpus import load, load_raw, settled_snapshot, snapshot, stored_anywhere
+from tests.reliability.test_corpus_core import KNOWN_BUGS
+from tests.slack.slack_harness import SECRET, signed_headers
 
 ENTRIES = [e for e in load() if e.id not in KNOWN_BUGS]
 BODIES = load_raw("http_bodies.yaml")

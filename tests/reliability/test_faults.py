@@ -14,12 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from discord_harness import ADA, Harness, embed_text, run_with_bot
-from rel_proxy import TcpProxy
-from sched_fakes import FakePlatform
-from sched_world import populate
-from slack_fake_api import FakeSlackAPI
-from slack_rig import serving
 from slack_sdk import WebClient
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
@@ -33,6 +27,12 @@ from bot.scheduling.runtime import SchedulerRuntime
 from bot.scheduling.tick import enqueue_due
 from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow
+from tests.discord.discord_harness import ADA, Harness, embed_text, run_with_bot
+from tests.reliability.rel_proxy import TcpProxy
+from tests.scheduling.sched_fakes import FakePlatform
+from tests.scheduling.sched_world import populate
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_rig import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINED = datetime(2026, 11, 30, tzinfo=UTC)

@@ -7,10 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-from discord_db import all_rows, count
-from discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
-from discord_harness import ADA, BO, Harness, button_row, embed_text, prompt_message, run_with_bot
-from rel_corpus import settled_snapshot, snapshot
 from sqlalchemy import select
 
 from adapters.discord.bot import FOREIGN_CONTEXT
@@ -18,6 +14,18 @@ from adapters.slack.render import button_value
 from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, Member
+from tests.discord.discord_db import all_rows, count
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
+from tests.discord.discord_harness import (
+    ADA,
+    BO,
+    Harness,
+    button_row,
+    embed_text,
+    prompt_message,
+    run_with_bot,
+)
+from tests.reliability.rel_corpus import settled_snapshot, snapshot
 
 # -- Slack ---------------------------------------------------------------------------------
 

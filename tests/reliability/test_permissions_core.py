@@ -4,10 +4,10 @@ refused every one of them, and nothing at all is written."""
 from __future__ import annotations
 
 import pytest
-from rel_corpus import snapshot
 
 from bot.commands import COHORT_SETTING_KEYS
 from bot.domain.errors import NotAllowed
+from tests.reliability.rel_corpus import snapshot
 
 SETTING_VALUES = {
     "timezone": "Europe/Paris",

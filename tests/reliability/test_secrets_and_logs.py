@@ -10,9 +10,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from discord_harness import ADA, Harness, run_with_bot
-from slack_fake_api import FakeSlackAPI
-from slack_harness import SECRET, SlackDriver
 from slack_sdk import WebClient
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +23,9 @@ from bot.messages import Message
 from bot.ports import DeliveryError, Destination
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.storage.orm import CheckInRow
+from tests.discord.discord_harness import ADA, Harness, run_with_bot
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_harness import SECRET, SlackDriver
 
 SLACK_TOKEN = "xoxb-1234567890-0987654321-SeCrEtSlackBotToken"
 APP_TOKEN = "xapp-1-A0123456-1234567890-SeCrEtAppToken"

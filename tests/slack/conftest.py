@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from slack_fake_api import FakeSlackAPI
-from slack_rig import SlackRig, serving
 
 from bot.bootstrap import App
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_rig import SlackRig, serving
 
 
 @pytest.fixture

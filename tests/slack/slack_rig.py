@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App as BoltApp
-from slack_fake_api import FakeSlackAPI
-from slack_harness import SECRET, SlackDriver
 from slack_sdk import WebClient
 
 from adapters.slack.app import build_app
 from adapters.slack.server import SlackHTTPServer, make_server
 from bot.bootstrap import App
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_harness import SECRET, SlackDriver
 
 
 @dataclass

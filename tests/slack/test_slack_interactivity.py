@@ -6,12 +6,12 @@ import json
 import time
 from datetime import timedelta
 
-from slack_harness import payload
 from sqlalchemy import select
 
 from adapters.slack.app import POST_THREADS, REPLY_THREADS
 from adapters.slack.render import button_value
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
+from tests.slack.slack_harness import payload
 
 
 def start_and_join(slack, user: str = "U1") -> None:

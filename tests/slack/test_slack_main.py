@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from slack_harness import SECRET, SlackDriver
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import func, select
 
@@ -20,6 +19,7 @@ from bot.config import Settings
 from bot.messages import Message
 from bot.ports import Destination
 from bot.storage.orm import CheckInRow
+from tests.slack.slack_harness import SECRET, SlackDriver
 
 MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.yml"
 TOKEN = "xoxb-secret-value-123"

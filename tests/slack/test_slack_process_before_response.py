@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from slack_rig import serving
 from sqlalchemy import select
 
 from bot.storage.orm import CheckInRow
+from tests.slack.slack_rig import serving
 
 
 def test_commands_modals_and_slow_work_behave_the_same(app, fake_slack):

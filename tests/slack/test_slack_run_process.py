@@ -14,8 +14,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from slack_fake_api import FakeSlackAPI
-from slack_harness import SECRET, SlackDriver, free_port, wait_until_listening
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_harness import SECRET, SlackDriver, free_port, wait_until_listening
 
 
 def test_run_slack_http_serves_commands_and_its_scheduler_sends_the_prompt(

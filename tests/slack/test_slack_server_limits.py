@@ -8,9 +8,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from slack_harness import signed_headers
-
 from adapters.slack.server import SlackHTTPServer, make_server
+from tests.slack.slack_harness import signed_headers
 
 
 @contextmanager

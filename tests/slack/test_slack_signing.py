@@ -6,10 +6,10 @@ import json
 import time
 from urllib.parse import urlencode
 
-from slack_harness import payload, signed_headers
 from sqlalchemy import func, select
 
 from bot.storage.orm import CheckInRow, Cohort
+from tests.slack.slack_harness import payload, signed_headers
 
 
 def checkin_body(text: str = "did a thing") -> str:

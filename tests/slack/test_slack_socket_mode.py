@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_fake_api import FakeSlackAPI
-from slack_harness import SECRET, payload
 from sqlalchemy import select
 from websockets.sync.server import ServerConnection, serve
 
@@ -24,6 +22,8 @@ from adapters.slack.main import prepare
 from bot.bootstrap import App
 from bot.config import Settings
 from bot.storage.orm import CheckInRow, Cohort
+from tests.slack.slack_fake_api import FakeSlackAPI
+from tests.slack.slack_harness import SECRET, payload
 
 
 class FakeSocket:

@@ -1,6 +1,6 @@
 """A delivery worker that kills itself with SIGKILL at a chosen point (run as a subprocess).
 
-usage: crash_worker.py DB_URL JOURNAL NOW_ISO MODE N
+usage: python -m tests.scheduling.crash_worker DB_URL JOURNAL NOW_ISO MODE N
   MODE after-send:   die right after the Nth message was sent, before it is marked sent
   MODE before-send:  die when about to send the Nth message (it was claimed, never sent)
 """
@@ -13,14 +13,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from sched_fakes import FakePlatform
-
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.storage.db import make_engine
+from tests.scheduling.sched_fakes import FakePlatform
 
 
 def die() -> None:

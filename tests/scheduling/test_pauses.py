@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sched_fakes import FakePlatform, channel_gone
-from sched_world import actor, populate
 from sqlalchemy import select
 
 from bot.commands import parse
@@ -17,6 +15,8 @@ from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Cohort, Member, OutboxRow
 from bot.usecases.core import PAUSED_COHORT, PAUSED_MEMBER
+from tests.scheduling.sched_fakes import FakePlatform, channel_gone
+from tests.scheduling.sched_world import actor, populate
 
 PEOPLE = {"ada": "Europe/Berlin", "ben": "Europe/Berlin", "cy": "Europe/Berlin"}
 JOINED = datetime(2026, 11, 30, tzinfo=UTC)  # a Monday

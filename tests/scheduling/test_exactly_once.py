@@ -11,15 +11,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sched_fakes import FakePlatform, journal_entries
-from sched_world import populate
 from sqlalchemy import select
 
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import OutboxRow
+from tests.scheduling.sched_fakes import FakePlatform, journal_entries
+from tests.scheduling.sched_world import populate
 
-HERE = Path(__file__).resolve().parent
+# The repository root: the worker runs as a module of the tests package from there.
+ROOT = Path(__file__).resolve().parents[2]
 PROMPT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
@@ -50,7 +51,8 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
     proc = subprocess.run(
         [
             sys.executable,
-            str(HERE / "crash_worker.py"),
+            "-m",
+            "tests.scheduling.crash_worker",
             url,
             str(journal),
             (PROMPT + timedelta(minutes=1)).isoformat(),
@@ -60,6 +62,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=ROOT,
     )
     assert proc.returncode == -9, proc.stdout + proc.stderr  # really killed by SIGKILL
     assert len(journal_entries(journal)) == sent_before_death

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sched_fakes import FakePlatform, channel_gone, rate_limited, server_error
-from sched_world import actor, populate
 from sqlalchemy import select
 
 from bot.commands import parse
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Cohort, Member, OutboxRow
+from tests.scheduling.sched_fakes import FakePlatform, channel_gone, rate_limited, server_error
+from tests.scheduling.sched_world import actor, populate
 
 PEOPLE = {f"p{i}": "Europe/Berlin" for i in range(5)}
 PROMPT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, a Tuesday

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sched_fakes import FakePlatform
-
 from bot.bootstrap import App
 from bot.commands import parse
 from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
+from tests.scheduling.sched_fakes import FakePlatform
 
 
 def actor(name: str, tz: str, channel: str = "C1") -> Actor:

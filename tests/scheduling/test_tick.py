@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sched_fakes import FakePlatform
-from sched_world import actor, populate, run_ticks
 from sqlalchemy import func, select
 
 from bot.commands import parse
@@ -13,6 +11,8 @@ from bot.domain import commands as c
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
 from bot.storage.orm import Member, OutboxRow
+from tests.scheduling.sched_fakes import FakePlatform
+from tests.scheduling.sched_world import actor, populate, run_ticks
 
 ZONES = {
     "ny": "America/New_York",

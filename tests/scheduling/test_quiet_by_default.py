@@ -10,8 +10,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sched_fakes import FakePlatform
-from sched_world import actor, populate, run_ticks
 from sqlalchemy import select
 
 from bot.commands import help_text, parse
@@ -20,6 +18,8 @@ from bot.domain import schedule
 from bot.messages import Message
 from bot.storage.orm import Member
 from bot.usecases.core import REMINDER_KINDS
+from tests.scheduling.sched_fakes import FakePlatform
+from tests.scheduling.sched_world import actor, populate, run_ticks
 
 JOINED = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # a Monday
 UTC_ZONE = "UTC"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sched_fakes import FakePlatform
-from sched_world import actor, populate, run_ticks
-
 from bot.commands import parse
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.messages import Reply
+from tests.scheduling.sched_fakes import FakePlatform
+from tests.scheduling.sched_world import actor, populate, run_ticks
 
 ZONE = "Europe/Berlin"
 

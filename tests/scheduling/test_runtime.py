@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sched_fakes import FakePlatform
-from sched_world import populate
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
 from bot.scheduling.runtime import SchedulerConflict, SchedulerRuntime, sqlite_lock
 from bot.storage.db import make_engine, upgrade
+from tests.scheduling.sched_fakes import FakePlatform
+from tests.scheduling.sched_world import populate
 
 
 def test_the_runtime_ticks_and_delivers_in_the_background(app) -> None:

@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages: databases, the world, the command line."""
