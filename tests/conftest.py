@@ -1,5 +1,7 @@
 """Shared fixtures: real databases (SQLite and PostgreSQL), a movable clock, a world.
 
+The helpers these fixtures hand out live in ``tests.support``.
+
 Storage-touching tests take the ``engine`` fixture, which runs each test on
 SQLite and on PostgreSQL. PostgreSQL comes from ``COHORTBOT_TEST_PG_URL``
 (default: the local server as user postgres). Locally a missing server skips
@@ -12,29 +14,26 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.bootstrap import App, bootstrap
 from bot.clock import FixedClock
-from bot.commands import parse
 from bot.content import Content, load_content
-from bot.domain.actor import Actor
-from bot.domain.errors import UserError
-from bot.messages import Reply
 from bot.storage.db import make_engine, normalize_url, upgrade
 from bot.storage.orm import Base
+from tests.support.world import MONDAY, World
+
+# Shared fixtures that need more than this file: Slack's fake Web API and the served app.
+pytest_plugins = ["tests.support.slack"]
 
 PG_URL = normalize_url(
     os.environ.get("COHORTBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-# A Monday morning in late November; most tests move the clock from here.
-MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
 def _pg_admin() -> Engine:
@@ -142,47 +141,6 @@ def clock() -> FixedClock:
 @pytest.fixture
 def app(engine: Engine, content: Content, clock: FixedClock) -> App:
     return bootstrap(engine=engine, content=content, clock=clock, migrate=False)
-
-
-class World:
-    """Drive the core the way users do: typed commands, as named people, in one channel."""
-
-    def __init__(self, app: App, channel: str = "C-cohort", platform: str = "console") -> None:
-        self.app = app
-        self.channel = channel
-        self.platform = platform
-        self.zones: dict[str, str | None] = {}
-        self.admins: set[str] = set()
-
-    def actor(self, name: str) -> Actor:
-        return Actor(
-            platform=self.platform,
-            workspace_id="W1",
-            channel_id=self.channel,
-            user_id=f"U-{name.lower()}",
-            display_name=name,
-            timezone=self.zones.get(name),
-            platform_admin=name in self.admins,
-        )
-
-    def say(self, name: str, line: str) -> Reply:
-        """Run a typed command; user errors propagate so tests can assert on them."""
-        return self.app.core.handle(parse(line), self.actor(name))
-
-    def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every row of every table in key order: "nothing changed" is two equal snapshots."""
-        with self.app.uow() as s:
-            return {
-                t.name: [
-                    tuple(r) for r in s.execute(select(t).order_by(*t.primary_key.columns)).all()
-                ]
-                for t in Base.metadata.sorted_tables
-            }
-
-    def fails(self, name: str, line: str) -> UserError:
-        with pytest.raises(UserError) as info:
-            self.say(name, line)
-        return info.value
 
 
 @pytest.fixture

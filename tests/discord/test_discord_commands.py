@@ -23,7 +23,6 @@ from bot.storage.orm import (
     PortfolioProject,
     SprintGoal,
 )
-from tests.discord.discord_db import all_rows, count, member
 from tests.discord.discord_fake_api import APP_ID, COHORT_CHANNEL_ID, GUILD_ID, OTHER_CHANNEL_ID
 from tests.discord.discord_harness import (
     ADA,
@@ -37,6 +36,7 @@ from tests.discord.discord_harness import (
     is_ephemeral,
     run_with_bot,
 )
+from tests.support.db import all_rows, count, member
 
 MESSAGE = 4
 DEFERRED = 5

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 
 from bot.storage.orm import CheckInRow
-from tests.discord.discord_db import all_rows
 from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
 from tests.discord.discord_harness import Harness, embed_text, run_with_bot
+from tests.support.db import all_rows
 
 POSTS = rf"/channels/{COHORT_CHANNEL_ID}/messages"
 EDITS = rf"/channels/{COHORT_CHANNEL_ID}/messages/\d+"

@@ -11,7 +11,6 @@ from bot.bootstrap import App
 from bot.messages import Button, Message
 from bot.ports import Destination
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
-from tests.discord.discord_db import all_rows, count, member
 from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID, FakeDiscord, Recorded
 from tests.discord.discord_harness import (
     ADA,
@@ -27,6 +26,7 @@ from tests.discord.discord_harness import (
     run_with_bot,
     running_bot,
 )
+from tests.support.db import all_rows, count, member
 
 MODAL = 9
 CONTEXT = f":{GUILD_ID}:{COHORT_CHANNEL_ID}"

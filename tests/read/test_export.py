@@ -16,8 +16,7 @@ from bot.read import export
 from bot.read.export import EXPORT_COLUMNS, cell, neutralise
 from bot.storage.orm import Cohort
 from tests.support.cli import cohortbot, one_line_error
-
-MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+from tests.support.world import MONDAY
 
 
 def read_dir(folder: Path) -> dict[str, list[list[str]]]:

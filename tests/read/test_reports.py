@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.read import reports
 from bot.read.reports import EXPORT_COLUMNS, CohortSummary
 from bot.storage.orm import Cohort
+from tests.support.world import MONDAY
 
-MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
 LAST_MONDAY = MONDAY - timedelta(days=7)
 
 

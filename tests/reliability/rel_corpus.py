@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, String, Text, func, select
 
 from bot.messages import Message
-from bot.storage.orm import Base
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -86,47 +83,3 @@ def message_texts(message: Message) -> list[str]:
     for b in message.buttons:
         texts += [b.label, b.value]
     return texts
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {
-            t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
-            for t in Base.metadata.sorted_tables
-        }
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, sorted: a write of any kind changes it."""
-    with engine.connect() as conn:
-        return {
-            t.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(t)))
-            for t in Base.metadata.sorted_tables
-        }
-
-
-def settled_snapshot(engine: Engine, quiet: float = 0.03, timeout: float = 3.0) -> dict:
-    """A snapshot once background bookkeeping (ids of public posts) has stopped changing."""
-    deadline = time.monotonic() + timeout
-    previous = snapshot(engine)
-    while time.monotonic() < deadline:
-        time.sleep(quiet)
-        now = snapshot(engine)
-        if now == previous:
-            return now
-        previous = now
-    return previous
-
-
-def stored_anywhere(engine: Engine, value: str) -> list[str]:
-    """``table.column`` of every text column holding exactly ``value``."""
-    found = []
-    with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            for column in table.columns:
-                if not isinstance(column.type, (String, Text)):
-                    continue
-                hit = conn.scalar(select(func.count()).select_from(table).where(column == value))
-                if hit:
-                    found.append(f"{table.name}.{column.name}")
-    return found

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from bot.domain.errors import UserError
 from bot.messages import safe_text
-from tests.reliability.rel_corpus import (
-    Entry,
-    live_markup,
-    load,
-    message_texts,
-    snapshot,
-    stored_anywhere,
-)
+from tests.reliability.rel_corpus import Entry, live_markup, load, message_texts
+from tests.support.db import snapshot, stored_anywhere
 
 ENTRIES = load()
 # Entries whose right behaviour needs a change outside this suite's files; each is

@@ -18,15 +18,9 @@ from tests.discord.discord_harness import (
     message_body,
     run_with_bot,
 )
-from tests.reliability.rel_corpus import (
-    live_markup,
-    load,
-    load_raw,
-    settled_snapshot,
-    snapshot,
-    stored_anywhere,
-)
+from tests.reliability.rel_corpus import live_markup, load, load_raw
 from tests.reliability.test_corpus_core import KNOWN_BUGS
+from tests.support.db import settled_snapshot, snapshot, stored_anywhere
 
 CHECKINS = [e for e in load() if e.name == "/checkin" and e.id not in KNOWN_BUGS]
 FORMS = load_raw("form_fields.yaml")
@@ -133,6 +127,6 @@ def test_hostile_form_values_are_answered_and_stored_verbatim_or_refused(app):
 
 
 def _guild() -> str:
-    from discord_fake_api import GUILD_ID
+    from tests.discord.discord_fake_api import GUILD_ID
 
     return GUILD_ID

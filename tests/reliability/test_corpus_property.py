@@ -14,7 +14,8 @@ from bot.commands import parse
 from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.storage.db import make_engine, upgrade
-from tests.reliability.rel_corpus import live_markup, message_texts, table_counts
+from tests.reliability.rel_corpus import live_markup, message_texts
+from tests.support.db import table_counts
 
 FRAGMENTS = [
     "<!channel>",

@@ -12,9 +12,10 @@ import hmac
 import json
 import socket
 
-from tests.reliability.rel_corpus import load, load_raw, settled_snapshot, snapshot, stored_anywhere
+from tests.reliability.rel_corpus import load, load_raw
 from tests.reliability.test_corpus_core import KNOWN_BUGS
 from tests.slack.slack_harness import SECRET, signed_headers
+from tests.support.db import settled_snapshot, snapshot, stored_anywhere
 
 ENTRIES = [e for e in load() if e.id not in KNOWN_BUGS]
 BODIES = load_raw("http_bodies.yaml")

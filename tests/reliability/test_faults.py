@@ -33,16 +33,12 @@ from tests.scheduling.sched_fakes import FakePlatform
 from tests.scheduling.sched_world import populate
 from tests.slack.slack_fake_api import FakeSlackAPI
 from tests.slack.slack_rig import serving
+from tests.support.db import count
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINED = datetime(2026, 11, 30, tzinfo=UTC)
 PROMPT = datetime(2026, 12, 1, 8, 1, tzinfo=UTC)  # 09:01 in Berlin: the 09:00 prompt is due
 PEOPLE = {f"p{i}": "Europe/Berlin" for i in range(4)}
-
-
-def rows(app: App, model) -> int:
-    with app.uow() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def statuses(app: App) -> Counter[str]:
@@ -97,7 +93,7 @@ def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxie
             r = d.command("/hours", "1h learning", user="U1", channel="C9")
             assert "Logged 1 h of learning" in r.json["text"]
         # Exactly what succeeded was stored: one check-in, one hour entry.
-        assert (rows(app, CheckInRow), rows(app, HourLog)) == (1, 1)
+        assert (count(app, CheckInRow), count(app, HourLog)) == (1, 1)
         ticked = runtime.tick()
         assert ticked is not None and ticked.queued == len(PEOPLE)
         assert runtime.deliver().sent == len(PEOPLE)
@@ -217,11 +213,11 @@ def test_a_migration_run_twice_keeps_every_row(app):
     populate(app, PEOPLE, at=JOINED)
     with app.engine.begin() as conn:
         enqueue_due(conn, PROMPT)
-    before = {m: rows(app, m) for m in (Member, OutboxRow)}
+    before = {m: count(app, m) for m in (Member, OutboxRow)}
     upgrade(app.engine)
     upgrade(app.engine)
     assert (
-        {m: rows(app, m) for m in (Member, OutboxRow)}
+        {m: count(app, m) for m in (Member, OutboxRow)}
         == before
         == {Member: len(PEOPLE), OutboxRow: len(PEOPLE)}
     )

@@ -14,7 +14,6 @@ from adapters.slack.render import button_value
 from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, Member
-from tests.discord.discord_db import all_rows, count
 from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
 from tests.discord.discord_harness import (
     ADA,
@@ -25,7 +24,7 @@ from tests.discord.discord_harness import (
     prompt_message,
     run_with_bot,
 )
-from tests.reliability.rel_corpus import settled_snapshot, snapshot
+from tests.support.db import all_rows, count, settled_snapshot, snapshot
 
 # -- Slack ---------------------------------------------------------------------------------
 

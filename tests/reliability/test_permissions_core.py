@@ -7,7 +7,7 @@ import pytest
 
 from bot.commands import COHORT_SETTING_KEYS
 from bot.domain.errors import NotAllowed
-from tests.reliability.rel_corpus import snapshot
+from tests.support.db import snapshot
 
 SETTING_VALUES = {
     "timezone": "Europe/Paris",

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, HourLog, Member, PlanWeek, SprintGoal
+from tests.support.db import count
 
 BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C9>")
 
@@ -14,11 +15,6 @@ BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C9>")
 def start_cohort(slack, user: str = "U1") -> None:
     r = slack.driver.command("/cohort", "start ML switchers", user=user)
     assert r.status == 200 and "is open" in r.json["text"]
-
-
-def count(slack, model) -> int:
-    with slack.app.uow() as s:
-        return s.scalar(select(func.count()).select_from(model))
 
 
 def all_blocks_are_within_limits(blocks: list[dict]) -> None:
@@ -76,7 +72,7 @@ def test_checkin_without_text_acks_then_opens_the_modal(slack):
         "day",
     ]
     assert json.loads(view["private_metadata"])["c"] == "C1"
-    assert count(slack, CheckInRow) == 0
+    assert count(slack.app, CheckInRow) == 0
 
 
 def test_checkin_edit_without_text_opens_the_modal_prefilled(slack):
@@ -143,11 +139,11 @@ def test_forget_me_asks_then_the_button_deletes(slack):
     r = d.command("/cohort", "forget-me")
     buttons = next(b for b in r.json["blocks"] if b["type"] == "actions")["elements"]
     assert buttons[0]["action_id"] == "forget_me_confirm"
-    assert count(slack, CheckInRow) == 1
+    assert count(slack.app, CheckInRow) == 1
     d.action("forget_me_confirm", buttons[0]["value"], channel="C1")
     answer = slack.fake.wait_for("response_url")[0].body
     assert "I deleted your data" in answer["text"]
-    assert count(slack, CheckInRow) == 0 and count(slack, Member) == 0
+    assert count(slack.app, CheckInRow) == 0 and count(slack.app, Member) == 0
 
 
 def test_admin_commands_refuse_a_member_politely(slack):
@@ -206,13 +202,13 @@ def test_unknown_command_and_bad_input_answer_with_usage_and_write_nothing(slack
     assert "Usage: /hours" in r.json["text"]
     r = slack.driver.command("/checkin", "did x | mood: 9")
     assert "Mood is a number from 1 to 5" in r.json["text"]
-    assert count(slack, HourLog) == 0 and count(slack, CheckInRow) == 0
+    assert count(slack.app, HourLog) == 0 and count(slack.app, CheckInRow) == 0
 
 
 def test_a_command_outside_a_cohort_says_how_to_start_one(slack):
     r = slack.driver.command("/checkin", "did a thing")
     assert "/cohort start" in r.json["text"]
-    assert count(slack, CheckInRow) == 0
+    assert count(slack.app, CheckInRow) == 0
 
 
 def test_mentions_are_stored_verbatim_and_never_posted_live(slack):

@@ -7,15 +7,14 @@ Every test runs on SQLite and on PostgreSQL; the clock starts on Monday 2026-11-
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event, select
 
 from bot.domain import commands as c
 from bot.storage.orm import CheckInRow
-
-MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
+from tests.support.world import MONDAY
 
 
 def started(world: Any) -> None:

@@ -11,12 +11,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.domain.errors import NotFound, UsageError, UserError
 from bot.messages import Message, Reply
 from bot.storage.orm import (
-    Base,
     CheckInRow,
     Cohort,
     CohortAdmin,
@@ -27,33 +26,14 @@ from bot.storage.orm import (
     Sprint,
     SprintGoal,
 )
-
-MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
+from tests.support.db import count
+from tests.support.world import MONDAY
 
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def snapshot(world: Any) -> dict[str, list[tuple[Any, ...]]]:
-    return world.snapshot()
-
-
-def count(world: Any, model: type[Base], **where: Any) -> int:
-    with world.app.uow() as s:
-        q = select(func.count()).select_from(model)
-        for key, value in where.items():
-            q = q.where(getattr(model, key) == value)
-        return int(s.scalar(q) or 0)
-
-
-def member_row(world: Any, name: str) -> Member:
-    with world.app.uow() as s:
-        m = s.scalar(select(Member).where(Member.user_id == f"U-{name.lower()}"))
-        assert m is not None, f"{name} has no member row"
-        return m
-
-
 def awards(world: Any, name: str) -> list[str]:
-    m = member_row(world, name)
+    m = world.member(name)
     with world.app.uow() as s:
         return sorted(
             s.scalars(select(MilestoneAward.milestone).where(MilestoneAward.member_id == m.id))
@@ -96,10 +76,10 @@ def started(world: Any, clock: Any, *, days_ago: int = 0, who: str = "Ana") -> N
 
 def expect_unchanged(world: Any, line: str, who: str = "Ana", error: type = UsageError) -> str:
     """The command fails with ``error`` and leaves every table exactly as it was."""
-    before = snapshot(world)
+    before = world.snapshot()
     exc = world.fails(who, line)
     assert isinstance(exc, error), f"{line!r} raised {type(exc).__name__}: {exc}"
-    assert snapshot(world) == before, f"{line!r} changed the database"
+    assert world.snapshot() == before, f"{line!r} changed the database"
     return str(exc)
 
 
@@ -121,8 +101,8 @@ def test_a_second_start_in_the_same_channel_is_refused(world) -> None:
     world.say("Ana", "/cohort start AI Switchers")
     message = expect_unchanged(world, "/cohort start Another one", who="Ben")
     assert "already has a cohort" in message
-    assert count(world, Cohort) == 1
-    assert count(world, CohortAdmin) == 1
+    assert count(world.app, Cohort) == 1
+    assert count(world.app, CohortAdmin) == 1
 
 
 def test_commands_in_a_channel_without_a_cohort_say_how_to_start_one(world) -> None:
@@ -130,7 +110,7 @@ def test_commands_in_a_channel_without_a_cohort_say_how_to_start_one(world) -> N
         exc = world.fails("Ana", line)
         assert isinstance(exc, NotFound)
         assert "/cohort start" in exc.message
-    assert all(not rows for rows in snapshot(world).values())
+    assert all(not rows for rows in world.snapshot().values())
 
 
 @pytest.mark.parametrize(
@@ -142,15 +122,15 @@ def test_join_takes_track_and_budget_in_either_order(world, line: str) -> None:
     reply = world.say("Ben", line)
     assert reply.message.title == "You're in"
     assert "Full-time, 40 h a week" in reply_text(reply)
-    ben = member_row(world, "Ben")
+    ben = world.member("Ben")
     assert (ben.track, ben.budget, ben.status) == ("data_analyst", "full-time", "active")
-    assert count(world, PlanWeek, member_id=ben.id) == 4
+    assert count(world.app, PlanWeek, member_id=ben.id) == 4
 
 
 def test_join_with_only_a_budget_keeps_the_default_track(world) -> None:
     world.say("Ana", "/cohort start AI Switchers")
     world.say("Ben", "/cohort join minimal")
-    ben = member_row(world, "Ben")
+    ben = world.member("Ben")
     assert (ben.track, ben.budget) == ("other", "minimal")
 
 
@@ -163,7 +143,7 @@ def test_unknown_track_lists_the_tracks_and_writes_nothing(world, content, line:
     assert "Unknown track 'astronaut'" in message
     for track in content.tracks:
         assert track in message
-    assert count(world, Member) == 0
+    assert count(world.app, Member) == 0
 
 
 def test_unknown_budget_lists_the_budgets_and_writes_nothing(world, content) -> None:
@@ -172,7 +152,7 @@ def test_unknown_budget_lists_the_budgets_and_writes_nothing(world, content) -> 
     assert "Unknown budget 'weekends'" in message
     for budget in content.budgets:
         assert budget in message
-    assert count(world, Member) == 0
+    assert count(world.app, Member) == 0
 
 
 def test_joining_again_changes_track_and_budget_only(world) -> None:
@@ -180,10 +160,10 @@ def test_joining_again_changes_track_and_budget_only(world) -> None:
     world.say("Ben", "/cohort join finance part-time")
     reply = world.say("Ben", "/cohort join devops minimal")
     assert "already in" in reply.message.text
-    assert count(world, Member) == 1
-    ben = member_row(world, "Ben")
+    assert count(world.app, Member) == 1
+    ben = world.member("Ben")
     assert (ben.track, ben.budget) == ("devops", "minimal")
-    assert count(world, PlanWeek, member_id=ben.id) == 4
+    assert count(world.app, PlanWeek, member_id=ben.id) == 4
 
 
 def test_a_member_who_checks_in_before_joining_is_joined_with_defaults(world) -> None:
@@ -191,9 +171,9 @@ def test_a_member_who_checks_in_before_joining_is_joined_with_defaults(world) ->
     reply = world.say("Ben", "/checkin read chapter 1")
     assert "I've added you" in reply.message.text
     assert "/cohort me track" in reply.message.text
-    ben = member_row(world, "Ben")
+    ben = world.member("Ben")
     assert (ben.track, ben.budget, ben.status) == ("other", "part-time", "active")
-    assert count(world, CheckInRow, member_id=ben.id) == 1
+    assert count(world.app, CheckInRow, member_id=ben.id) == 1
     # Only the first one says so.
     again = world.say("Ben", "/hours 1h learning")
     assert "I've added you" not in again.message.text
@@ -208,10 +188,10 @@ def test_the_member_zone_comes_from_the_profile_else_the_cohort(world) -> None:
     world.say("Cy", "/cohort join")
     world.zones["Di"] = "Asia/Kolkata"
     world.say("Di", "/cohort join")
-    assert member_row(world, "Ana").timezone == "Europe/Berlin"
-    assert member_row(world, "Ben").timezone == "Europe/Berlin"  # the cohort's
-    assert member_row(world, "Cy").timezone == "Europe/Berlin"  # unknown profile zone ignored
-    assert member_row(world, "Di").timezone == "Asia/Kolkata"
+    assert world.member("Ana").timezone == "Europe/Berlin"
+    assert world.member("Ben").timezone == "Europe/Berlin"  # the cohort's
+    assert world.member("Cy").timezone == "Europe/Berlin"  # unknown profile zone ignored
+    assert world.member("Di").timezone == "Asia/Kolkata"
 
 
 # ---- check-ins -----------------------------------------------------------------------------
@@ -266,7 +246,7 @@ def test_checkin_edit_replaces_todays_text(world, clock) -> None:
     with world.app.uow() as s:
         row = s.scalars(select(CheckInRow)).one()
         assert (row.did, row.next, row.mood) == ("finished lessons 4 and 5", "more", 3)
-        assert count(world, CheckInRow) == 1
+        assert count(world.app, CheckInRow) == 1
 
 
 def test_checkin_edit_without_a_checkin_is_not_found(world, clock) -> None:
@@ -383,10 +363,10 @@ def test_late_hours_from_last_week_do_not_show_in_this_weeks_total(world, clock)
 @pytest.mark.parametrize("line", ["/hours 0m building", "/hours 17h building", "/hours 2h cooking"])
 def test_bad_hours_write_nothing(world, clock, line: str) -> None:
     started(world, clock)
-    before = snapshot(world)
+    before = world.snapshot()
     with pytest.raises(UsageError):
         world.say("Ana", line)
-    assert snapshot(world) == before
+    assert world.snapshot() == before
 
 
 def test_hours_too_far_back_write_nothing(world, clock) -> None:
@@ -436,7 +416,7 @@ def test_plan_shows_the_template_until_made_specific(world, clock, content) -> N
     assert reply.message.text.startswith("Week 2 goal set:")
     plan = world.say("Ana", "/plan").message
     assert plan.fields[1].value == "build a churn model on my bank's public data"
-    ana = member_row(world, "Ana")
+    ana = world.member("Ana")
     with world.app.uow() as s:
         goals = dict(
             s.execute(
@@ -456,7 +436,7 @@ def test_plan_done_awards_the_week_milestone_once(world, clock) -> None:
     again = world.say("Ana", "/plan done 1")
     assert "Plan week 1 done" not in again.message.text
     assert awards(world, "Ana") == ["plan_week_1"]
-    ana = member_row(world, "Ana")
+    ana = world.member("Ana")
     with world.app.uow() as s:
         assert (
             s.scalar(
@@ -486,10 +466,10 @@ def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
 @pytest.mark.parametrize("line", ["/plan set 5 too far", "/plan done 0", "/plan set 1"])
 def test_bad_plan_weeks_write_nothing(world, clock, line: str) -> None:
     started(world, clock)
-    before = snapshot(world)
+    before = world.snapshot()
     with pytest.raises(UsageError):
         world.say("Ana", line)
-    assert snapshot(world) == before
+    assert world.snapshot() == before
 
 
 # ---- sprint --------------------------------------------------------------------------------
@@ -516,7 +496,7 @@ def test_a_sprint_is_created_once_per_iso_week_with_targets_from_the_budget(worl
         assert [(g.position, g.source) for g in goals] == [(1, "plan")]
     clock.advance(timedelta(hours=2))  # Monday 7 Dec: a new week
     assert world.say("Ana", "/sprint").message.text == "Sprint 2026-W50"
-    assert count(world, Sprint) == 2
+    assert count(world.app, Sprint) == 2
 
 
 def test_full_time_targets(world, clock) -> None:
@@ -565,10 +545,10 @@ def test_sprint_goals_are_added_and_marked_done(world, clock) -> None:
 def test_bad_sprint_goal_numbers_write_nothing(world, clock, line: str) -> None:
     started(world, clock)
     world.say("Ana", "/sprint")
-    before = snapshot(world)
+    before = world.snapshot()
     with pytest.raises((UsageError, NotFound)):
         world.say("Ana", line)
-    assert snapshot(world) == before
+    assert world.snapshot() == before
 
 
 def test_a_sprint_holds_at_most_ten_goals(world, clock) -> None:
@@ -733,10 +713,10 @@ def test_every_error_leaves_the_database_unchanged(world, clock) -> None:
     world.say("Ben", "/cohort join")
     world.say("Ben", "/checkin already did today")
     world.say("Ben", "/hours 1h building")
-    before = snapshot(world)
+    before = world.snapshot()
     for line in BAD_LINES:
         try:
             world.say("Ben", line)
         except UserError as exc:
             assert str(exc), line
-        assert snapshot(world) == before, f"{line!r} changed the database"
+        assert world.snapshot() == before, f"{line!r} changed the database"

@@ -25,19 +25,7 @@ from bot.storage.orm import (
     Sprint,
     SprintGoal,
 )
-
-MONDAY = datetime.fromisoformat("2026-11-30T10:00:00+00:00")
-
-
-def snapshot(world: Any) -> dict[str, list[tuple[Any, ...]]]:
-    return world.snapshot()
-
-
-def member_row(world: Any, name: str) -> Member:
-    with world.app.uow() as s:
-        m = s.scalar(select(Member).where(Member.user_id == f"U-{name.lower()}"))
-        assert m is not None
-        return m
+from tests.support.world import MONDAY
 
 
 def cohort_row(world: Any) -> Cohort:
@@ -46,10 +34,10 @@ def cohort_row(world: Any) -> Cohort:
 
 
 def refused(world: Any, who: str, line: str, error: type[UserError] = UsageError) -> str:
-    before = snapshot(world)
+    before = world.snapshot()
     exc = world.fails(who, line)
     assert isinstance(exc, error), f"{line!r} raised {type(exc).__name__}: {exc}"
-    assert snapshot(world) == before, f"{line!r} changed the database"
+    assert world.snapshot() == before, f"{line!r} changed the database"
     return str(exc)
 
 
@@ -103,31 +91,31 @@ def test_each_setting_is_saved(cohort) -> None:
     for line, attribute, value, answer in MY_SETTINGS:
         reply = cohort.say("Ben", f"/cohort me {line}")
         assert reply.message.text.endswith(f"is now {answer}."), line
-        assert getattr(member_row(cohort, "Ben"), attribute) == value, line
+        assert getattr(cohort.member("Ben"), attribute) == value, line
 
 
 def test_quiet_hours_can_be_set_and_turned_off(cohort) -> None:
     reply = cohort.say("Ben", "/cohort me quiet-hours 22:00-07:00")
     assert reply.message.text == "Done: quiet-hours is now 22:00-07:00."
-    ben = member_row(cohort, "Ben")
+    ben = cohort.member("Ben")
     assert (ben.quiet_start, ben.quiet_end) == (time(22, 0), time(7, 0))
     assert {f.name: f.value for f in cohort.say("Ben", "/cohort me").message.fields}[
         "quiet-hours"
     ] == "22:00-07:00"
     cohort.say("Ben", "/cohort me quiet-hours off")
-    ben = member_row(cohort, "Ben")
+    ben = cohort.member("Ben")
     assert (ben.quiet_start, ben.quiet_end) == (None, None)
 
 
 def test_reminders_turn_off_and_on_all_at_once_or_per_kind(cohort) -> None:
     cohort.say("Ben", "/cohort me reminders checkin-prompt off")
-    assert member_row(cohort, "Ben").reminders_off == "checkin_prompt"
+    assert cohort.member("Ben").reminders_off == "checkin_prompt"
     cohort.say("Ben", "/cohort me reminders inactivity off")
-    assert member_row(cohort, "Ben").reminders_off == "checkin_prompt,inactivity"
+    assert cohort.member("Ben").reminders_off == "checkin_prompt,inactivity"
     cohort.say("Ben", "/cohort me reminders checkin_prompt on")
-    assert member_row(cohort, "Ben").reminders_off == "inactivity"
+    assert cohort.member("Ben").reminders_off == "inactivity"
     cohort.say("Ben", "/cohort me reminders off")
-    assert set(member_row(cohort, "Ben").reminders_off.split(",")) == {
+    assert set(cohort.member("Ben").reminders_off.split(",")) == {
         "sprint_kickoff",
         "weekly_review",
         "midweek_reminder",
@@ -138,7 +126,7 @@ def test_reminders_turn_off_and_on_all_at_once_or_per_kind(cohort) -> None:
     shown = {f.name: f.value for f in cohort.say("Ben", "/cohort me").message.fields}
     assert "checkin_prompt off" in shown["reminders"]
     cohort.say("Ben", "/cohort me reminders on")
-    assert member_row(cohort, "Ben").reminders_off == ""
+    assert cohort.member("Ben").reminders_off == ""
 
 
 BAD_MY_SETTINGS = [
@@ -318,11 +306,11 @@ def test_bad_cohort_settings_are_refused(cohort) -> None:
 def test_leave_keeps_the_data_and_rejoining_works(cohort) -> None:
     cohort.say("Ben", "/checkin before leaving")
     assert "You've left" in cohort.say("Ben", "/cohort leave").message.text
-    assert member_row(cohort, "Ben").status == "left"
+    assert cohort.member("Ben").status == "left"
     refused(cohort, "Ben", "/progress", NotFound)
     refused(cohort, "Ben", "/cohort leave", NotFound)
     assert cohort.say("Ben", "/cohort join").message.title == "You're in"
-    ben = member_row(cohort, "Ben")
+    ben = cohort.member("Ben")
     assert ben.status == "active"
     with cohort.app.uow() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 2
@@ -339,11 +327,11 @@ def test_rejoining_keeps_the_track_and_budget_chosen_before(cohort) -> None:
     cohort.say("Ben", "/cohort leave")
     reply = cohort.say("Ben", "/checkin back at it")
     assert "track" in reply.message.text
-    ben = member_row(cohort, "Ben")
+    ben = cohort.member("Ben")
     assert (ben.status, ben.track, ben.budget) == ("active", "data_analyst", "full-time")
     cohort.say("Ben", "/cohort leave")
     cohort.say("Ben", "/cohort join")
-    ben = member_row(cohort, "Ben")
+    ben = cohort.member("Ben")
     assert (ben.track, ben.budget) == ("data_analyst", "full-time")
 
 
@@ -362,20 +350,20 @@ MEMBER_TABLES = (CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, Outb
 
 def test_forget_me_without_confirm_only_asks(cohort) -> None:
     _fill_in(cohort, "Ben")
-    before = snapshot(cohort)
+    before = cohort.snapshot()
     reply = cohort.say("Ben", "/cohort forget-me")
     assert [b.action_id for b in reply.message.buttons] == ["forget_me_confirm"]
     assert "/cohort forget-me confirm" in reply.message.blocks[0]
-    assert snapshot(cohort) == before
+    assert cohort.snapshot() == before
 
 
 def test_forget_me_deletes_every_row_of_the_member_and_nothing_else(cohort) -> None:
     _fill_in(cohort, "Ana")
     _fill_in(cohort, "Ben")
     cohort.say("Ana", "/cohort settings admin U-ben")
-    ben = member_row(cohort, "Ben")
-    ana = member_row(cohort, "Ana")
-    before = snapshot(cohort)
+    ben = cohort.member("Ben")
+    ana = cohort.member("Ana")
+    before = cohort.snapshot()
     reply = cohort.say("Ben", "/cohort forget-me confirm")
     assert "I deleted your data" in reply.message.text
     assert "1 check-ins, 2 hour entries" in reply.message.text
@@ -392,7 +380,7 @@ def test_forget_me_deletes_every_row_of_the_member_and_nothing_else(cohort) -> N
         for table in Base.metadata.sorted_tables:
             for row in s.execute(select(table)).all():
                 assert "U-ben" not in map(str, row), (table.name, row)
-    after = snapshot(cohort)
+    after = cohort.snapshot()
     # Ana's rows are untouched.
     for table in Base.metadata.sorted_tables:
         if "member_id" in table.c:
@@ -418,12 +406,12 @@ def test_snooze_sets_snoozed_until_and_queues_one_prompt(cohort, clock) -> None:
     assert reply.message.text.startswith("Snoozed for 1.5 h")
     cohort.app.core.handle(c.Snooze(minutes=90), actor)
     until = MONDAY + timedelta(minutes=90)
-    assert member_row(cohort, "Ben").snoozed_until == until
+    assert cohort.member("Ben").snoozed_until == until
     with cohort.app.uow() as s:
         rows = s.scalars(select(OutboxRow)).all()
     assert len(rows) == 1
     assert (rows[0].kind, rows[0].status, rows[0].due_at) == ("snoozed_prompt", "pending", until)
-    assert rows[0].member_id == member_row(cohort, "Ben").id
+    assert rows[0].member_id == cohort.member("Ben").id
 
 
 def test_snooze_until_tomorrow_is_midnight_in_the_members_zone(cohort) -> None:
@@ -431,16 +419,14 @@ def test_snooze_until_tomorrow_is_midnight_in_the_members_zone(cohort) -> None:
     cohort.app.core.handle(c.Snooze(until_tomorrow=True), cohort.actor("Ben"))
     cohort.app.core.handle(c.Snooze(until_tomorrow=True), cohort.actor("Ben"))
     # Monday 19:00 in Tokyo -> Tuesday 00:00 JST = Monday 15:00 UTC.
-    assert member_row(cohort, "Ben").snoozed_until == datetime.fromisoformat(
-        "2026-11-30T15:00:00+00:00"
-    )
+    assert cohort.member("Ben").snoozed_until == datetime.fromisoformat("2026-11-30T15:00:00+00:00")
     with cohort.app.uow() as s:
         assert s.scalar(select(func.count()).select_from(OutboxRow)) == 1
 
 
 @pytest.mark.parametrize("minutes", [0, 24 * 60 + 1])
 def test_snooze_out_of_range_is_refused(cohort, minutes: int) -> None:
-    before = snapshot(cohort)
+    before = cohort.snapshot()
     with pytest.raises(UsageError):
         cohort.app.core.handle(c.Snooze(minutes=minutes), cohort.actor("Ben"))
-    assert snapshot(cohort) == before
+    assert cohort.snapshot() == before
