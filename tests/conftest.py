@@ -10,8 +10,10 @@ those tests; with ``CI=true`` it fails them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,3 +148,77 @@ def app(engine: Engine, content: Content, clock: FixedClock) -> App:
 @pytest.fixture
 def world(app: App) -> World:
     return World(app)
+
+
+class DatabaseFaults:
+    """Faults injected at the database edge — never by replacing the bot's own functions.
+
+    ``refuse_inserts(table)``: the database rejects every new row of ``table`` with an
+    error the bot cannot expect (the shape of a bug). ``writes_held()``: another
+    connection holds the write lock for the block, so every write waits for its end.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._refused: list[str] = []
+
+    @property
+    def sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def refuse_inserts(self, table: str) -> None:
+        name = f"cohortbot_fault_{table}"
+        with self.engine.begin() as conn:
+            if self.sqlite:
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+                )
+            else:
+                conn.exec_driver_sql(
+                    "CREATE OR REPLACE FUNCTION cohortbot_fault() RETURNS trigger AS "
+                    "$$ BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql"
+                )
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION cohortbot_fault()"
+                )
+        self._refused.append(table)
+
+    def clear(self) -> None:
+        with self.engine.begin() as conn:
+            for table in self._refused:
+                name = f"cohortbot_fault_{table}"
+                if self.sqlite:
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+                else:
+                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        self._refused.clear()
+
+    @contextlib.contextmanager
+    def writes_held(self) -> Iterator[None]:
+        if self.sqlite:
+            holder = sqlite3.connect(str(self.engine.url.database), isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            return
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with self.engine.connect() as conn:
+            transaction = conn.begin()
+            # EXCLUSIVE lets reads through and makes every write wait.
+            conn.exec_driver_sql(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+            try:
+                yield
+            finally:
+                transaction.rollback()
+
+
+@pytest.fixture
+def faults(engine: Engine) -> Iterator[DatabaseFaults]:
+    injected = DatabaseFaults(engine)
+    yield injected
+    injected.clear()

@@ -27,6 +27,10 @@ CHECKIN_PROMPT = "checkin_prompt"
 INACTIVITY = "inactivity"
 DIGEST = "digest"
 MEMBER_KINDS = (SPRINT_KICKOFF, WEEKLY_REVIEW, MIDWEEK_REMINDER, CHECKIN_PROMPT, INACTIVITY)
+# The balance (mix-drift) tip is not a scheduled message of its own: it rides on the
+# mid-week reminder. Members still turn it off by name, like every scheduled kind.
+MIX_DRIFT = "mix_drift"
+REMINDER_KINDS = (*MEMBER_KINDS, MIX_DRIFT)
 DEFAULT_GRACE = timedelta(hours=2)
 
 

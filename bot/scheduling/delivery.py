@@ -41,6 +41,7 @@ from bot.storage.db import is_unavailable
 from bot.storage.orm import Cohort, Member, OutboxRow
 from bot.storage.uow import UnitOfWork
 from bot.usecases import Core
+from bot.usecases.delivery import pause_cohort, pause_member
 
 log = logging.getLogger(__name__)
 
@@ -348,7 +349,7 @@ class Delivery:
             return Message.from_dict(row.payload)
         if member is not None:
             message, nudge_id = nudges.member_message(
-                self.core, session, member, row.kind, row.key, now
+                self.core.content, session, member, row.kind, row.key, now
             )
             row.nudge_id = nudge_id
             return message
@@ -389,10 +390,10 @@ class Delivery:
         member = session.get(Member, row.member_id) if row.member_id else None
         to_dm = member is not None and (member.delivery == "dm" or row.kind in PRIVATE_KINDS)
         if member is None or not to_dm:
-            session.execute(update(Cohort).where(Cohort.id == row.cohort_id).values(paused=True))
+            pause_cohort(session, row.cohort_id)
             log.warning("cohort %s paused: its channel is unreachable", row.cohort_id)
         elif member.delivery == "dm":
-            member.status = "paused"
+            pause_member(member)
             log.warning("member %s paused: direct messages undeliverable", member.id)
         else:
             # Only a private note went by DM; their prompts come in the channel, which works.

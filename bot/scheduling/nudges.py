@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from bot.content import Content
 from bot.domain import schedule
 from bot.domain.progress import choose, mix_drift
+from bot.domain.schedule import MIX_DRIFT
 from bot.messages import Button, Message
-from bot.read import stats
+from bot.read import cards, stats
 from bot.storage.orm import Member
 from bot.text import fill
-from bot.usecases.core import MIX_DRIFT, Core
+from bot.usecases import nudging
+from bot.usecases.sprint import sprint_for
 
 CHECKIN_BUTTONS = (
     Button("Check in now", "checkin_open", style="primary"),
@@ -45,21 +47,22 @@ def pick_nudge(
     if chosen is None:
         return None
     nudge = next(n for n in candidates if n.id == chosen)
-    member.last_nudges = {**(member.last_nudges or {}), trigger: chosen}
+    nudging.remember_nudge(member, trigger, chosen)
     return nudge.id, nudge.text
 
 
 def member_message(
-    core: Core, session: Session, member: Member, kind: str, key: str, now: datetime
+    content: Content, session: Session, member: Member, kind: str, key: str, now: datetime
 ) -> tuple[Message, str | None]:
     """The message for a scheduled member kind, and the nudge id it used."""
     today = stats.today_for(member, now)
     streak = stats.member_streak(session, member, now)
     week = stats.week_minutes(session, member, today)
-    targets = stats.budget_targets(core.content, member.budget)
+    targets = stats.budget_targets(content, member.budget)
     plan = stats.plan_weeks(session, member.id)
-    values = core.values_for(
+    values = cards.values_for(
         session,
+        content,
         member,
         now,
         plan=plan,
@@ -67,9 +70,9 @@ def member_message(
         hours=round(sum(week.values()) / 60, 1),
         target=round(sum(targets.values()) / 60, 1),
     )
-    blocks: list[str] = [core.plan_line(session, member, now, plan)]
+    blocks: list[str] = [cards.plan_line(session, content, member, now, plan)]
     nudge_id: str | None = None
-    picked = pick_nudge(core.content, member, kind, seed=key)
+    picked = pick_nudge(content, member, kind, seed=key)
     text = fill(picked[1], values) if picked else TITLES[kind]
     if picked:
         nudge_id = picked[0]
@@ -84,9 +87,7 @@ def member_message(
         # The balance tip rides on the mid-week reminder; it is its own kind to turn off.
         drift = None if MIX_DRIFT in member.reminders_off.split(",") else mix_drift(week, targets)
         if drift is not None:
-            tip = pick_nudge(
-                core.content, member, MIX_DRIFT, seed=key + ":drift", category=drift.behind
-            )
+            tip = pick_nudge(content, member, MIX_DRIFT, seed=key + ":drift", category=drift.behind)
             if tip:
                 blocks.append(
                     fill(
@@ -106,7 +107,7 @@ def member_message(
             *CHECKIN_BUTTONS[:1],
         )
     elif kind == schedule.SPRINT_KICKOFF:
-        sprint = core.sprint_for(session, member, now)
+        sprint = sprint_for(session, content, member, now)
         goals = "\n".join(f"{i}. {g.text}" for i, g in enumerate(sprint.goals, 1))
         if goals:
             blocks.append("This sprint:\n" + goals)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+
+_WROTE = "cohortbot.wrote"
 
 
 class UnitOfWork:
@@ -14,9 +17,28 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._factory, "after_flush", _after_flush)
+        event.listen(self._factory, "do_orm_execute", _on_execute)
 
     def __call__(self) -> _Transaction:
         return _Transaction(self._factory())
+
+    @staticmethod
+    def wrote(session: Session) -> bool:
+        """Whether the session sent any change to the database (flushed or executed)."""
+        return bool(session.info.get(_WROTE))
+
+
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    # Still the pre-flush state here: what this flush wrote.
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        session.info[_WROTE] = True
+
+
+def _on_execute(state: ORMExecuteState) -> Any:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+    return None
 
 
 class _Transaction:

@@ -1,0 +1,204 @@
+"""The dispatcher: runs one command in one unit of work and applies the one error policy.
+
+Every way in (Slack, Discord, the console, the scheduler's buttons) ends here. A use case
+is looked up by its command class together with its traits, so adapters ask the core
+whether a command is slow or changes the member's home view instead of keeping lists.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from bot.clock import Clock
+from bot.commands import USAGE
+from bot.content import Content
+from bot.domain import commands as c
+from bot.domain.actor import Actor
+from bot.domain.errors import UsageError, UserError
+from bot.messages import Message, Reply
+from bot.storage.db import DB_BUSY, is_unavailable
+from bot.storage.uow import UnitOfWork
+from bot.usecases import (
+    admin,
+    checkins,
+    hours,
+    membership,
+    plan,
+    privacy,
+    progress,
+    settings,
+    snooze,
+    sprint,
+)
+from bot.usecases.context import Ctx
+
+log = logging.getLogger(__name__)
+
+# The one answer to a bug, on every platform.
+APOLOGY = (
+    "Sorry — something went wrong on my side. It has been logged; please try again in a moment."
+)
+# Said on every reply to the person concerned while the pause lasts.
+PAUSED_MEMBER = (
+    "Your reminders are paused: my direct messages to you fail. Allow direct messages "
+    "from me and run `/cohort me delivery dm`, or get them here with "
+    "`/cohort me delivery channel`."
+)
+PAUSED_COHORT = (
+    "Prompts, reminders and digests for this cohort are paused: I couldn't post in this "
+    "channel, or an admin paused them. Make sure I'm in the channel, then "
+    "`/cohort settings paused off`."
+)
+
+Problem = Literal["user", "busy", "bug"]
+Handler = Callable[[Ctx, Any], Reply]
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What an adapter may need to know about a command before or after running it."""
+
+    writes: bool = False  # it may change what is stored
+    slow: bool = False  # acknowledge first, answer when done (reports, exports)
+    home: bool = False  # it changes what the member's home view (Slack App Home) shows
+
+
+@dataclass(frozen=True)
+class UseCase:
+    run: Handler
+    traits: Traits
+
+
+READS = Traits()
+WRITES = Traits(writes=True)
+SHOWN_ON_HOME = Traits(writes=True, home=True)
+SLOW_REPORT = Traits(slow=True)
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.Help: UseCase(progress.show_help, READS),
+    c.OpenCheckInForm: UseCase(checkins.open_form, READS),
+    c.CheckIn: UseCase(checkins.checkin, SHOWN_ON_HOME),
+    c.EditCheckIn: UseCase(checkins.edit_checkin, SHOWN_ON_HOME),
+    c.LogHours: UseCase(hours.log_hours, SHOWN_ON_HOME),
+    c.UndoHours: UseCase(hours.undo_hours, SHOWN_ON_HOME),
+    c.ShowPlan: UseCase(plan.show_plan, READS),
+    c.SetPlanGoal: UseCase(plan.set_plan_goal, SHOWN_ON_HOME),
+    c.MarkPlanDone: UseCase(plan.mark_plan_done, SHOWN_ON_HOME),
+    c.ReviewPlanWeek: UseCase(plan.review_plan_week, SHOWN_ON_HOME),
+    c.MarkPortfolioProject: UseCase(plan.mark_portfolio_project, WRITES),
+    c.ShowSprint: UseCase(sprint.show_sprint, WRITES),  # creates this week's sprint
+    c.AddSprintGoal: UseCase(sprint.add_sprint_goal, SHOWN_ON_HOME),
+    c.MarkSprintGoalDone: UseCase(sprint.mark_sprint_goal_done, SHOWN_ON_HOME),
+    c.ShowProgress: UseCase(progress.show_progress, READS),
+    c.StartCohort: UseCase(membership.start_cohort, WRITES),
+    c.JoinCohort: UseCase(membership.join, SHOWN_ON_HOME),
+    c.LeaveCohort: UseCase(membership.leave, SHOWN_ON_HOME),
+    c.ShowMySettings: UseCase(settings.show_settings, READS),
+    c.ChangeMySetting: UseCase(settings.change_setting, WRITES),
+    c.SetAway: UseCase(settings.set_away, WRITES),
+    c.ChangeCohortSetting: UseCase(settings.cohort_setting, WRITES),
+    c.ShowSummary: UseCase(admin.summary, SLOW_REPORT),
+    c.ExportCohort: UseCase(admin.export, SLOW_REPORT),
+    c.ForgetMe: UseCase(privacy.forget_me, SHOWN_ON_HOME),
+    c.Snooze: UseCase(snooze.snooze, WRITES),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A command's result as an adapter renders it: never an exception."""
+
+    reply: Reply
+    ok: bool = True
+    writes: bool = False  # something was written and committed
+    slow: bool = False
+    home: bool = False  # succeeded, and the member's home view is now stale
+    problem: Problem | None = None
+    # For a problem: the text without its usage line (short enough for a form field).
+    detail: str = ""
+
+
+def traits_of(command: c.Command) -> Traits:
+    use_case = USE_CASES.get(type(command))
+    return use_case.traits if use_case is not None else READS
+
+
+def refuse_nul(command: c.Command) -> None:
+    """No text field may hold NUL: PostgreSQL cannot store it, so refuse it on every path
+    (typed commands, Slack and Discord forms) with the same clear answer."""
+    for value in vars(command).values():
+        if isinstance(value, str) and "\x00" in value:
+            raise UsageError(
+                "That text contains a NUL character (\\0), which I can't store.", USAGE["help"]
+            )
+
+
+def with_notices(ctx: Ctx, command: c.Command, reply: Reply) -> Reply:
+    """Tell the person a pause that concerns them, on whatever they asked, until it ends:
+    a pause nobody hears about is a cohort that silently stops."""
+    if reply.form is not None or isinstance(command, c.ForgetMe):
+        return reply
+    if isinstance(command, c.ChangeCohortSetting) and command.key == "paused":
+        return reply
+    notes = []
+    if ctx.member is not None and ctx.member.status == "paused":
+        notes.append(PAUSED_MEMBER)
+    if ctx.admin_cohort is not None and ctx.admin_cohort.paused:
+        notes.append(PAUSED_COHORT)
+    if not notes:
+        return reply
+    text = "\n".join([reply.message.text, *notes])
+    return replace(reply, message=replace(reply.message, text=text))
+
+
+class Dispatcher:
+    """Owns the unit of work of every command, its notices and the error policy."""
+
+    def __init__(self, uow: UnitOfWork, content: Content, clock: Clock) -> None:
+        self.uow = uow
+        self.content = content
+        self.clock = clock
+
+    def handle(self, command: c.Command, actor: Actor) -> Reply:
+        """Run ``command``; a user's mistake or a failure is raised (and nothing is written)."""
+        return self._execute(command, actor)[0]
+
+    def run(self, command: c.Command, actor: Actor) -> Outcome:
+        """Run ``command`` and apply the one error policy: the adapter only renders."""
+        traits = traits_of(command)
+        try:
+            reply, wrote = self._execute(command, actor)
+        except UserError as exc:
+            return _failed(traits, "user", str(exc), exc.message)
+        except Exception as exc:  # the unit of work rolled back: nothing was written
+            where = (type(command).__name__, actor.platform, actor.workspace_id, actor.channel_id)
+            if is_unavailable(exc):
+                # A person can simply try again.
+                log.warning(
+                    "%s on %s (workspace %s, channel %s): database unavailable (%s)",
+                    *where,
+                    type(exc).__name__,
+                )
+                return _failed(traits, "busy", DB_BUSY, DB_BUSY)
+            log.exception("%s failed on %s (workspace %s, channel %s)", *where)
+            return _failed(traits, "bug", APOLOGY, APOLOGY)
+        return Outcome(reply, writes=wrote, slow=traits.slow, home=traits.home)
+
+    def _execute(self, command: c.Command, actor: Actor) -> tuple[Reply, bool]:
+        use_case = USE_CASES.get(type(command))
+        if use_case is None:
+            raise UsageError("I don't know that command.", USAGE.get("help", "/help"))
+        refuse_nul(command)
+        now = self.clock.now()
+        with self.uow() as session:
+            ctx = Ctx(session, self.content, actor, now)
+            reply = with_notices(ctx, command, use_case.run(ctx, command))
+        # Read after the commit: its flush may be the one that wrote.
+        return reply, UnitOfWork.wrote(session)
+
+
+def _failed(traits: Traits, problem: Problem, text: str, detail: str) -> Outcome:
+    return Outcome(Reply(Message(text)), ok=False, slow=traits.slow, problem=problem, detail=detail)

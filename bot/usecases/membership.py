@@ -1,0 +1,272 @@
+"""Membership: starting a cohort, joining, leaving and coming back; who the actor is here."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.commands import USAGE
+from bot.content import CATEGORIES, Content
+from bot.domain import commands as c
+from bot.domain.actor import Actor
+from bot.domain.calendar import PLAN_DAYS, zone
+from bot.domain.errors import NotAllowed, NotFound, UsageError
+from bot.messages import Message, Reply, safe_text
+from bot.read import stats
+from bot.storage.orm import Cohort, CohortAdmin, Member, PlanWeek
+from bot.usecases.context import Ctx
+
+log = logging.getLogger(__name__)
+
+NO_COHORT = (
+    "There's no cohort in this channel yet. Anyone can start one with "
+    "`/cohort start [name]` — the person who starts it becomes its admin."
+)
+# Lookups on every command, built once so each keeps its SQL cache key between calls.
+_THIS_CHANNEL = (
+    (Cohort.platform == bindparam("platform"))
+    & (Cohort.workspace_id == bindparam("workspace_id"))
+    & (Cohort.channel_id == bindparam("channel_id"))
+)
+_COHORT_IN_CHANNEL = select(Cohort).where(_THIS_CHANNEL)
+_MEMBER_IN_CHANNEL = (
+    select(Cohort, Member)
+    .outerjoin(Member, (Member.cohort_id == Cohort.id) & (Member.user_id == bindparam("user_id")))
+    .where(_THIS_CHANNEL)
+)
+
+
+def profile_zone(actor: Actor, default: str) -> str:
+    """The actor's platform-profile time zone when it is a real one, else ``default``."""
+    if actor.timezone:
+        try:
+            return zone(actor.timezone).key
+        except UsageError:
+            log.info("ignoring unknown profile time zone %r", actor.timezone[:64])
+    return default
+
+
+def _channel_of(actor: Actor) -> dict[str, str]:
+    return {
+        "platform": actor.platform,
+        "workspace_id": actor.workspace_id,
+        "channel_id": actor.channel_id,
+    }
+
+
+# -- lookups ---------------------------------------------------------------------------
+
+
+def cohort_here(ctx: Ctx) -> Cohort:
+    """The cohort of the actor's channel."""
+    cohort = ctx.session.scalar(_COHORT_IN_CHANNEL, _channel_of(ctx.actor))
+    if cohort is None:
+        raise NotFound(NO_COHORT)
+    return cohort
+
+
+def lookup(ctx: Ctx) -> tuple[Cohort, Member | None]:
+    """The channel's cohort and the actor's membership in it, in one round trip."""
+    row = ctx.session.execute(
+        _MEMBER_IN_CHANNEL, {**_channel_of(ctx.actor), "user_id": ctx.actor.user_id}
+    ).first()
+    if row is None:
+        raise NotFound(NO_COHORT)
+    cohort, member = row
+    ctx.member = member  # for the notices on the reply (see dispatch)
+    if member is not None:
+        # The session only holds objects weakly: without this the cohort, once the
+        # caller drops it, would be read again the first time member.cohort is used.
+        set_committed_value(member, "cohort", cohort)
+    return cohort, member
+
+
+def current_member(ctx: Ctx) -> Member:
+    """The actor as a member of this channel's cohort; refused when they are not in it."""
+    cohort, member = lookup(ctx)
+    if member is None or member.status == "left":
+        raise NotFound(
+            f"You're not in {cohort.name} yet. Join with `/cohort join [track] [budget]`."
+        )
+    return member
+
+
+def member_or_join(ctx: Ctx) -> tuple[Member, str]:
+    """Members who check in before joining are joined with defaults, and told so."""
+    cohort, member = lookup(ctx)
+    if member is not None and member.status != "left":
+        return member, ""
+    # A member coming back after /cohort leave keeps the track and budget they chose.
+    track, budget = (member.track, member.budget) if member else ("other", "part-time")
+    member = enrol(ctx, cohort, track, budget, member)
+    budgets = ctx.content.budgets
+    hours = budgets[budget].hours_per_week if budget in budgets else 0
+    note = (
+        f"I've added you to {safe_text(cohort.name, 80)} with the `{track}` track and the "
+        f"`{budget}` budget ({hours:g} h a week). Change them any time: "
+        "`/cohort me track <id>`, `/cohort me budget <full-time|part-time|minimal>`."
+    )
+    return member, note
+
+
+def is_admin(session: Session, cohort: Cohort, actor: Actor) -> bool:
+    if actor.platform_admin:
+        return True
+    return (
+        session.scalar(
+            select(CohortAdmin.id).where(
+                CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == actor.user_id
+            )
+        )
+        is not None
+    )
+
+
+def require_admin(ctx: Ctx) -> Cohort:
+    """The channel's cohort, when the actor may manage it."""
+    cohort = cohort_here(ctx)
+    if not is_admin(ctx.session, cohort, ctx.actor):
+        raise NotAllowed(
+            "That's for the cohort's admins. Ask one of them, or a workspace admin, if you need it."
+        )
+    ctx.admin_cohort = cohort
+    return cohort
+
+
+def check_track(content: Content, track: str) -> None:
+    if track not in content.tracks:
+        raise UsageError(
+            f"Unknown track '{safe_text(track, 40)}'. Tracks: " + ", ".join(sorted(content.tracks)),
+            USAGE["cohort join"],
+        )
+
+
+def check_budget(content: Content, budget: str) -> None:
+    if budget not in content.budgets:
+        raise UsageError(
+            f"Unknown budget '{safe_text(budget, 40)}'. Budgets: " + ", ".join(content.budgets),
+            USAGE["cohort join"],
+        )
+
+
+# -- use cases -------------------------------------------------------------------------
+
+
+def enrol(
+    ctx: Ctx, cohort: Cohort, track: str, budget: str, existing: Member | None = None
+) -> Member:
+    """Make the actor an active member (new, or back after leaving), day 1 of the plan."""
+    session, actor, now = ctx.session, ctx.actor, ctx.now
+    tz = profile_zone(actor, cohort.timezone)
+    today = now.astimezone(zone(tz)).date()
+    member = existing or Member(cohort_id=cohort.id, user_id=actor.user_id, last_nudges={})
+    member.display_name = actor.display_name[:80] or actor.user_id
+    member.timezone = tz
+    member.track = track
+    member.budget = budget
+    member.status = "active"
+    member.plan_start = today
+    member.joined_at = now
+    member.left_at = None
+    member.cohort = cohort
+    if existing is None:
+        session.add(member)
+    session.flush()
+    if not stats.plan_weeks(session, member.id):
+        session.add_all(PlanWeek(member_id=member.id, week=w) for w in range(1, 5))
+    session.flush()
+    return member
+
+
+def start_cohort(ctx: Ctx, cmd: c.StartCohort) -> Reply:
+    session, actor = ctx.session, ctx.actor
+    existing = session.scalar(_COHORT_IN_CHANNEL, _channel_of(actor))
+    if existing is not None:
+        raise UsageError(
+            f"This channel already has a cohort: {safe_text(existing.name, 80)}. "
+            "Join it with `/cohort join [track] [budget]`."
+        )
+    tz = profile_zone(actor, "UTC")
+    name = (cmd.name or "").strip() or "Study cohort"
+    cohort = Cohort(
+        platform=actor.platform,
+        workspace_id=actor.workspace_id,
+        channel_id=actor.channel_id,
+        name=name,
+        timezone=tz,
+        start_date=ctx.now.astimezone(zone(tz)).date(),
+        created_at=ctx.now,
+    )
+    session.add(cohort)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another admin started it a moment ago
+        raise UsageError("This channel already has a cohort.") from exc
+    session.add(CohortAdmin(cohort_id=cohort.id, user_id=actor.user_id))
+    text = (
+        f"{safe_text(name, 80)} is open, and you're its admin. Members join with "
+        "`/cohort join [track] [budget]`; daily prompts go out at "
+        f"{cohort.prompt_time:%H:%M} ({tz}) on {cohort.study_days}. Change that with "
+        "`/cohort settings <key> <value>`."
+    )
+    return Reply(Message(text, title="Cohort started"))
+
+
+def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
+    content = ctx.content
+    cohort, member = lookup(ctx)
+    track, budget = cmd.track, cmd.budget
+    # People type the two in either order; the ids never overlap. Swap whenever the
+    # first word is a budget and the second is not, so `part-time astronaut` reports
+    # the unknown track 'astronaut' rather than calling 'part-time' a track.
+    if track in content.budgets and budget not in content.budgets:
+        track, budget = budget, track
+    # Someone coming back after /cohort leave keeps what they chose before.
+    track = track or (member.track if member is not None else "other")
+    budget = budget or (member.budget if member is not None else "part-time")
+    check_track(content, track)
+    check_budget(content, budget)
+    if member is not None and member.status != "left":
+        member.track, member.budget = track, budget
+        return Reply(
+            Message(
+                f"You're already in {safe_text(cohort.name, 80)} — I've set your track to "
+                f"`{track}` and your budget to `{budget}`."
+            )
+        )
+    member = enrol(ctx, cohort, track, budget, member)
+    t = content.tracks[track]
+    b = content.budgets[budget]
+    week1 = content.plan.weeks[0]
+    split = ", ".join(f"{b.split[cat]:g} h {cat}" for cat in CATEGORIES if b.split[cat])
+    return Reply(
+        Message(
+            f"Welcome to {safe_text(cohort.name, 80)}, {safe_text(member.display_name, 80)}!",
+            title="You're in",
+            blocks=(
+                f"Track: {t.name} — a realistic first role is {t.target_role}, "
+                f"usually {t.time_to_first_role} away.",
+                f"Budget: {b.name}, {b.hours_per_week:g} h a week ({split}).",
+                f"Day 1 of {PLAN_DAYS}. Week 1: {week1.default_goal}. Make it yours with "
+                "`/plan set 1 <goal>`.",
+                f"Prompts come at {member.cohort.prompt_time:%H:%M} your time "
+                f"({member.timezone}); see `/cohort me` to change anything.",
+            ),
+        )
+    )
+
+
+def leave(ctx: Ctx, cmd: c.LeaveCohort) -> Reply:
+    member = current_member(ctx)
+    member.status = "left"
+    member.left_at = ctx.now
+    return Reply(
+        Message(
+            "You've left the cohort. Your entries are kept in case you come back "
+            "(`/cohort join`); `/cohort forget-me` deletes them for good."
+        )
+    )

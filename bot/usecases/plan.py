@@ -1,0 +1,91 @@
+"""The 30-day plan: week goals made specific, weeks done, the weekly review, portfolio projects."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain import commands as c
+from bot.domain.calendar import PLAN_DAYS, plan_day, plan_week
+from bot.messages import Message, Reply, safe_text
+from bot.read import cards, stats
+from bot.storage.orm import PortfolioProject
+from bot.usecases import membership, milestones
+from bot.usecases.context import Ctx
+
+
+def show_plan(ctx: Ctx, cmd: c.ShowPlan) -> Reply:
+    member = membership.current_member(ctx)
+    return Reply(cards.plan_card(ctx.session, ctx.content, member, ctx.now))
+
+
+def set_plan_goal(ctx: Ctx, cmd: c.SetPlanGoal) -> Reply:
+    member = membership.current_member(ctx)
+    row = stats.plan_weeks(ctx.session, member.id)[cmd.week]
+    row.goal = cmd.goal
+    return Reply(Message(f"Week {cmd.week} goal set: {safe_text(cmd.goal, 300)}"))
+
+
+def mark_plan_done(ctx: Ctx, cmd: c.MarkPlanDone) -> Reply:
+    member = membership.current_member(ctx)
+    plan = stats.plan_weeks(ctx.session, member.id)
+    row = plan[cmd.week]
+    if cmd.done:
+        if row.done_at is not None:
+            return Reply(Message(f"Week {cmd.week} was already done. 🎉"))
+        row.done_at = ctx.now
+    else:
+        row.done_at = None
+        return Reply(Message(f"Week {cmd.week} is open again."))
+    ctx.session.flush()
+    celebrations = milestones.award(ctx.session, ctx.content, member, ctx.now, plan=plan)
+    text = "\n".join(
+        [
+            f"Week {cmd.week} done: {safe_text(cards.plan_goal(ctx.content, row, cmd.week), 300)}",
+            *(m.text for m in celebrations),
+        ]
+    )
+    public = tuple(celebrations) if member.checkins_public else ()
+    return Reply(Message(text, title="Plan"), public=public)
+
+
+def review_plan_week(ctx: Ctx, cmd: c.ReviewPlanWeek) -> Reply:
+    """The weekly review's buttons: this plan week done, or "not yet" and a next step."""
+    member = membership.current_member(ctx)
+    day = plan_day(member.plan_start, stats.today_for(member, ctx.now))
+    if day > PLAN_DAYS:
+        return Reply(Message("Your 30-day plan is complete; `/sprint` has this week."))
+    week = plan_week(day)
+    if cmd.done:
+        return mark_plan_done(ctx, c.MarkPlanDone(week))
+    goal = cards.plan_goal(ctx.content, stats.plan_weeks(ctx.session, member.id).get(week), week)
+    return Reply(
+        Message(
+            f"Not yet is fine. Week {week}: {safe_text(goal, 300)} — what's the smallest next "
+            "step? Add it with `/sprint goal <text>`."
+        )
+    )
+
+
+def mark_portfolio_project(ctx: Ctx, cmd: c.MarkPortfolioProject) -> Reply:
+    session = ctx.session
+    member = membership.current_member(ctx)
+    project = next(p for p in ctx.content.portfolio.projects if p.number == cmd.number)
+    row = session.scalar(
+        select(PortfolioProject).where(
+            PortfolioProject.member_id == member.id, PortfolioProject.number == cmd.number
+        )
+    )
+    if not cmd.done:
+        if row is not None:
+            session.delete(row)
+        return Reply(Message(f"Project {cmd.number} ({project.name}) is open again."))
+    if row is not None:
+        return Reply(Message(f"Project {cmd.number} ({project.name}) was already shipped. 🎉"))
+    session.add(PortfolioProject(member_id=member.id, number=cmd.number, done_at=ctx.now))
+    session.flush()
+    celebrations = milestones.award(session, ctx.content, member, ctx.now)
+    text = "\n".join(
+        [f"Project {cmd.number} shipped: {project.name}.", *(m.text for m in celebrations)]
+    )
+    public = tuple(celebrations) if member.checkins_public else ()
+    return Reply(Message(text, title="Portfolio"), public=public)

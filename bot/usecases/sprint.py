@@ -1,0 +1,85 @@
+"""Sprints: this ISO week's goals and hour targets, created on first use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.commands import USAGE
+from bot.content import Content
+from bot.domain import commands as c
+from bot.domain.calendar import PLAN_DAYS, iso_week, plan_day, plan_week
+from bot.domain.errors import NotFound, UsageError
+from bot.messages import Message, Reply, safe_text
+from bot.read import cards, stats
+from bot.storage.orm import Member, Sprint, SprintGoal
+from bot.usecases import membership
+from bot.usecases.context import Ctx
+
+MAX_SPRINT_GOALS = 10
+
+
+def sprint_for(session: Session, content: Content, member: Member, now: datetime) -> Sprint:
+    """This ISO week's sprint in the member's zone, created on first use."""
+    today = stats.today_for(member, now)
+    week = iso_week(today)
+    sprint = session.scalar(
+        select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
+    )
+    if sprint is not None:
+        return sprint
+    targets = stats.budget_targets(content, member.budget)
+    sprint = Sprint(
+        member_id=member.id,
+        iso_week=week,
+        target_learning=targets["learning"],
+        target_building=targets["building"],
+        target_networking=targets["networking"],
+    )
+    day = plan_day(member.plan_start, today)
+    if 1 <= day <= PLAN_DAYS:
+        pw = plan_week(day)
+        goal = cards.plan_goal(content, stats.plan_weeks(session, member.id).get(pw), pw)
+        sprint.goals.append(SprintGoal(position=1, text=goal, source="plan"))
+    session.add(sprint)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a concurrent command created it first
+        session.expunge(sprint)
+        sprint = session.scalars(
+            select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
+        ).one()
+    return sprint
+
+
+def show_sprint(ctx: Ctx, cmd: c.ShowSprint) -> Reply:
+    member = membership.current_member(ctx)
+    sprint = sprint_for(ctx.session, ctx.content, member, ctx.now)
+    return Reply(cards.sprint_card(ctx.session, member, sprint, ctx.now))
+
+
+def add_sprint_goal(ctx: Ctx, cmd: c.AddSprintGoal) -> Reply:
+    member = membership.current_member(ctx)
+    sprint = sprint_for(ctx.session, ctx.content, member, ctx.now)
+    if len(sprint.goals) >= MAX_SPRINT_GOALS:
+        raise UsageError(f"A sprint holds at most {MAX_SPRINT_GOALS} goals; finish one first.")
+    position = max((g.position for g in sprint.goals), default=0) + 1
+    sprint.goals.append(SprintGoal(position=position, text=cmd.text, source="own"))
+    return Reply(Message(f"Goal {len(sprint.goals)} added: {safe_text(cmd.text, 300)}"))
+
+
+def mark_sprint_goal_done(ctx: Ctx, cmd: c.MarkSprintGoalDone) -> Reply:
+    member = membership.current_member(ctx)
+    sprint = sprint_for(ctx.session, ctx.content, member, ctx.now)
+    if not 1 <= cmd.number <= len(sprint.goals):
+        raise NotFound(
+            f"This sprint has {len(sprint.goals)} goal(s); there's no goal {cmd.number}.",
+            USAGE["sprint done"],
+        )
+    goal = sprint.goals[cmd.number - 1]
+    goal.done_at = goal.done_at or ctx.now
+    return Reply(Message(f"Done: {safe_text(goal.text, 300)} ✅"))
