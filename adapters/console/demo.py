@@ -28,7 +28,6 @@ from bot.domain.errors import UserError
 from bot.read import reports
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
-from bot.storage.db import make_engine
 from bot.usecases import Core
 
 START = date(2026, 3, 2)  # a Monday; the US and EU clock changes fall inside the month
@@ -221,7 +220,6 @@ def run_demo(
     platform = ConsolePlatform(out, compact=True, names={p.name.lower(): p.name for p in PEOPLE})
     app = bootstrap(
         settings=Settings(database_url=f"sqlite:///{db}", content_dir=content_dir),
-        engine=make_engine(f"sqlite:///{db}"),
         clock=clock,
         platform=platform,
     )

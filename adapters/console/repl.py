@@ -7,7 +7,6 @@ cohort can be scripted.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from pathlib import Path
@@ -19,10 +18,8 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.messages import Reply
-from bot.storage.db import DB_BUSY, is_unavailable
 from bot.usecases import Core
 
-log = logging.getLogger(__name__)
 CLEAR = "-"  # typed in the edit form: empty this field
 
 
@@ -61,32 +58,28 @@ class ConsoleSession:
             return True
         try:
             command = parse(line)
-            reply = self.core.handle(command, self.actor)
-            if reply.form is not None:
-                if not ask:
-                    print(
-                        "  (no form in a pipe: use `/checkin <text>` or `/checkin edit <text>`)",
-                        file=self.out,
-                    )
-                    return True
-                command = self._ask_form(reply)
-                if command is None:
-                    return True
-                reply = self.core.handle(command, self.actor)
         except UserError as exc:
-            print(f"  ⚠ {exc}", file=self.out)
-            return False
-        except Exception as exc:
-            if is_unavailable(exc):  # rolled back, nothing written: try again later
-                log.warning("console: database unavailable (%s)", type(exc).__name__)
-                print(f"  ⚠ {DB_BUSY}", file=self.out)
-                return False
-            # A bug: say so politely, keep the session alive.
-            log.exception("console command failed")
-            print("  ⚠ Something went wrong on my side; it has been logged.", file=self.out)
-            return False
-        self.show(reply)
+            return self._refused(str(exc))
+        outcome = self.core.run(command, self.actor)
+        if outcome.ok and outcome.reply.form is not None:
+            if not ask:
+                print(
+                    "  (no form in a pipe: use `/checkin <text>` or `/checkin edit <text>`)",
+                    file=self.out,
+                )
+                return True
+            answered = self._ask_form(outcome.reply)
+            if answered is None:
+                return True
+            outcome = self.core.run(answered, self.actor)
+        if not outcome.ok:
+            return self._refused(outcome.reply.message.text)
+        self.show(outcome.reply)
         return True
+
+    def _refused(self, text: str) -> bool:
+        print(f"  ⚠ {text}", file=self.out)
+        return False
 
     def _ask_form(self, reply: Reply) -> c.Command | None:
         """The check-in form as questions. Editing, Enter keeps an answer and ``-`` clears it;

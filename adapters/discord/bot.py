@@ -40,8 +40,7 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Message, Reply, Update
-from bot.storage.db import DB_BUSY, is_unavailable
-from bot.usecases import Core
+from bot.usecases import APOLOGY, Core
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +59,6 @@ ACK_DEADLINE = 0.0
 MAX_RATELIMIT_WAIT = 30.0  # discord.py's minimum for this setting
 SHUTDOWN_GRACE = 5.0  # seconds to finish interactions in flight when stopping
 
-SORRY = (
-    "Sorry — something went wrong on my side and nothing was saved. Please try again in a moment."
-)
 SORRY_AFTER = (
     "Sorry — something went wrong on my side while answering. Check with `/progress` "
     "before trying again."
@@ -119,7 +115,7 @@ class CohortTree(app_commands.CommandTree["CohortBot"]):
         else:
             name = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", name, exc_info=error)
-            await bot.answer_error(interaction, SORRY)
+            await bot.answer_error(interaction, APOLOGY)
 
 
 class CohortBot(commands.Bot):
@@ -237,16 +233,13 @@ class CohortBot(commands.Bot):
         interaction: discord.Interaction[Any],
         build: Build,
         *,
-        slow: bool = False,
         context: Context | None = None,
         needs_cohort: bool = True,
     ) -> None:
         """Build the command, run the core off the loop, answer. Never leaves one unanswered."""
         self._begin()
         try:
-            await self._run_command(
-                interaction, build, slow=slow, context=context, needs_cohort=needs_cohort
-            )
+            await self._run_command(interaction, build, context=context, needs_cohort=needs_cohort)
         finally:
             self._end()
 
@@ -255,7 +248,6 @@ class CohortBot(commands.Bot):
         interaction: discord.Interaction[Any],
         build: Build,
         *,
-        slow: bool,
         context: Context | None,
         needs_cohort: bool,
     ) -> None:
@@ -277,37 +269,28 @@ class CohortBot(commands.Bot):
                 return
             # A form must be the first response, so it can never be deferred.
             can_defer = not isinstance(command, c.OpenCheckInForm)
-            if can_defer and (slow or self.ack_deadline <= 0):
+            if can_defer and (self.core.traits(command).slow or self.ack_deadline <= 0):
                 # Acknowledge before the core starts: its thread would compete with this
                 # request for the GIL and delay it by a switch interval or more.
                 await interaction.response.defer(ephemeral=True, thinking=True)
-            work = asyncio.ensure_future(asyncio.to_thread(self.core.handle, command, actor))
+            work = asyncio.ensure_future(asyncio.to_thread(self.core.run, command, actor))
             work.add_done_callback(_retrieve)  # if we bail out early, its error is still read
             if can_defer and not interaction.response.is_done():
                 done, _ = await asyncio.wait({work}, timeout=self.ack_deadline)
                 if not done:
                     await interaction.response.defer(ephemeral=True, thinking=True)
-            try:
-                reply = await work
-            except UserError as exc:
-                await self.answer_error(interaction, str(exc))
-                return
-            except Exception as exc:  # the unit of work rolled back
-                if is_unavailable(exc):
+            outcome = await work
+            if not outcome.ok:
+                if outcome.problem != "user":  # the core logged the cause; add where it was
                     log.warning(
-                        "interaction %s (%s): database unavailable (%s)",
+                        "interaction %s (%s) answered: %s",
                         interaction.id,
                         _describe(interaction),
-                        type(exc).__name__,
+                        outcome.problem,
                     )
-                    await self.answer_error(interaction, DB_BUSY)
-                    return
-                log.exception(
-                    "core failed on interaction %s (%s)", interaction.id, _describe(interaction)
-                )
-                await self.answer_error(interaction, SORRY)
+                await self.answer_error(interaction, outcome.reply.message.text)
                 return
-            await self.send_reply(interaction, reply, self.context_of(actor))
+            await self.send_reply(interaction, outcome.reply, self.context_of(actor))
         except discord.NotFound as exc:
             # 10062 Unknown interaction: Discord gave up on us; nobody is left to answer.
             log.warning("interaction %s expired before the answer (%s)", interaction.id, exc.code)
@@ -445,7 +428,7 @@ class CohortBot(commands.Bot):
                 await self.answer_error(interaction, str(exc))
             except Exception:
                 log.exception("opening the hours form failed")
-                await self.answer_error(interaction, SORRY)
+                await self.answer_error(interaction, APOLOGY)
             return
         command = button_command(action)
         if command is None:

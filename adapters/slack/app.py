@@ -37,8 +37,7 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UserError
 from bot.messages import Attachment, Message, Reply, Update, safe_text
-from bot.storage.db import DB_BUSY, is_unavailable
-from bot.usecases import Core
+from bot.usecases import Core, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +56,6 @@ POST_THREADS = 2
 # App Home is refreshed after a change only for people who opened it lately; opening
 # the tab always publishes a fresh view, so nobody sees a stale one for long.
 HOME_FRESH_SECONDS = 3600.0
-POLITE = (
-    "Sorry — something went wrong on my side. It has been logged; please try again in a moment."
-)
-# Slow commands acknowledge at once and answer through response_url when done.
-SLOW_COMMANDS = (c.ShowSummary, c.ExportCohort)
-# Commands after which the member's App Home no longer shows the truth.
-HOME_CHANGES = (
-    c.CheckIn,
-    c.EditCheckIn,
-    c.LogHours,
-    c.UndoHours,
-    c.SetPlanGoal,
-    c.MarkPlanDone,
-    c.AddSprintGoal,
-    c.MarkSprintGoalDone,
-    c.JoinCohort,
-    c.LeaveCohort,
-    c.ForgetMe,
-    c.ReviewPlanWeek,
-)
 # chat.update errors that mean the card is no longer there to edit: post a new one.
 MESSAGE_GONE = ("message_not_found", "cant_update_message", "edit_window_closed")
 # The buttons the core puts on messages (``bot.commands.ACTION_IDS``), "#n" made unique.
@@ -156,8 +135,8 @@ def ephemeral(message: Message, channel_id: str | None = None) -> dict[str, Any]
     }
 
 
-def error_message(exc: UserError) -> Message:
-    return Message(safe_text(str(exc)))
+def error_message(text: str) -> Message:
+    return Message(safe_text(text))
 
 
 class SlackAdapter:
@@ -190,9 +169,11 @@ class SlackAdapter:
         self._home_seen: dict[tuple[str, str], float] = {}
         self._home_lock = threading.Lock()
 
-    def run_core(self, cmd: c.Command, actor: Actor) -> Reply:
+    def run_core(self, cmd: c.Command, actor: Actor, queue: bool = True) -> Outcome:
+        if not queue:
+            return self.core.run(cmd, actor)
         with self._writes:
-            return self.core.handle(cmd, actor)
+            return self.core.run(cmd, actor)
 
     def later(self, work: Callable[..., None], *args: Any) -> None:
         """Run ``work`` after the ack, in the reply lane; a failure is logged, never lost."""
@@ -246,16 +227,18 @@ class SlackAdapter:
         try:
             cmd = parse_command(name, unescape(str(command.get("text") or "")))
         except UserError as exc:
-            ack(**ephemeral(error_message(exc)))
+            ack(**ephemeral(error_message(str(exc))))
             return
         actor = self.actor(client, team, channel, user, str(command.get("user_name") or ""))
-        if isinstance(cmd, SLOW_COMMANDS):
+        if self.core.traits(cmd).slow:
+            # Acknowledge at once; answer through response_url when done.
             ack()
             self.later(self._slow, cmd, actor, client, respond)
             return
-        reply = self._handle(cmd, actor, ack)
-        if reply is None:
+        outcome = self._handle(cmd, actor, ack)
+        if outcome is None:
             return
+        reply = outcome.reply
         if reply.form is not None:
             ack()
             self.later(
@@ -263,44 +246,25 @@ class SlackAdapter:
             )
             return
         ack(**ephemeral(reply.message, channel))
-        self.post_later(self._after, cmd, reply, actor, client, respond)
+        self.post_later(self._after, outcome, actor, client, respond)
 
     def _handle(
         self, cmd: c.Command, actor: Actor, answer: Callable[..., Any], queue: bool = True
-    ) -> Reply | None:
-        """Run the core; on a mistake or a bug, answer ephemerally and return None."""
-        try:
-            # Reports only read: they need not wait behind check-ins (nor hold them up).
-            return self.run_core(cmd, actor) if queue else self.core.handle(cmd, actor)
-        except UserError as exc:
-            answer(**ephemeral(error_message(exc)))
-        except Exception as exc:
-            if is_unavailable(exc):
-                # Rolled back, nothing written: a person can simply try again.
-                log.warning(
-                    "slack %s: database unavailable (%s) in team %s channel %s",
-                    type(cmd).__name__,
-                    type(exc).__name__,
-                    actor.workspace_id,
-                    actor.channel_id,
-                )
-                answer(**ephemeral(Message(DB_BUSY)))
-                return None
-            log.exception(
-                "slack %s failed in team %s channel %s",
-                type(cmd).__name__,
-                actor.workspace_id,
-                actor.channel_id,
-            )
-            answer(**ephemeral(Message(POLITE)))
-        return None
+    ) -> Outcome | None:
+        """Run the core; when it did not succeed, answer ephemerally with its text, return None."""
+        # Reports only read: they need not wait behind check-ins (nor hold them up).
+        outcome = self.run_core(cmd, actor, queue=queue)
+        if not outcome.ok:
+            answer(**ephemeral(error_message(outcome.reply.message.text)))
+            return None
+        return outcome
 
     def _slow(self, cmd: c.Command, actor: Actor, client: WebClient, respond: Respond) -> None:
         """Summary and export: built after the ack; files go to the admin's DM only."""
-        reply = self._handle(cmd, actor, respond, queue=False)
-        if reply is None:
+        outcome = self._handle(cmd, actor, respond, queue=False)
+        if outcome is None:
             return
-        message = reply.message
+        message = outcome.reply.message
         files = ([message.image] if message.image else []) + list(message.files)
         if files:
             try:
@@ -372,14 +336,15 @@ class SlackAdapter:
         if cmd is None:  # the hours button (ACTION_PATTERN lets no unknown id in)
             self._open_view(client, trigger, hours_modal(channel), actor)
             return
-        reply = self._handle(cmd, actor, answer)
-        if reply is None:
+        outcome = self._handle(cmd, actor, answer)
+        if outcome is None:
             return
+        reply = outcome.reply
         if reply.form is not None:
             self._open_checkin(client, trigger, actor, reply)
             return
         self._respond(respond, client, actor, reply.message)
-        self.post_later(self._after, cmd, reply, actor, client, respond)
+        self.post_later(self._after, outcome, actor, client, respond)
 
     # -- modals ---------------------------------------------------------------------------
 
@@ -445,29 +410,17 @@ class SlackAdapter:
         actor = self.actor(
             client, team, channel, str(user.get("id") or ""), str(user.get("name") or "")
         )
-        try:
-            reply = self.run_core(cmd, actor)
-        except UserError as exc:
-            about_day = any(w in exc.message for w in ("day", "joined", "back"))
+        outcome = self.run_core(cmd, actor)
+        if not outcome.ok:
+            about_day = outcome.problem == "user" and any(
+                w in outcome.detail for w in ("day", "joined", "back")
+            )
             block = "day" if has_day and about_day else top
-            ack(response_action="errors", errors={block: safe_text(exc.message, 150)})
-            return
-        except Exception as exc:
-            if is_unavailable(exc):
-                log.warning(
-                    "slack %s form: database unavailable (%s) in team %s",
-                    type(cmd).__name__,
-                    type(exc).__name__,
-                    team,
-                )
-                ack(response_action="errors", errors={top: DB_BUSY})
-                return
-            log.exception("slack %s form failed in team %s", type(cmd).__name__, team)
-            ack(response_action="errors", errors={top: POLITE})
+            ack(response_action="errors", errors={block: safe_text(outcome.detail, 150)})
             return
         ack()
-        self.later(self._respond, None, client, actor, reply.message)
-        self.post_later(self._after, cmd, reply, actor, client, None)
+        self.later(self._respond, None, client, actor, outcome.reply.message)
+        self.post_later(self._after, outcome, actor, client, None)
 
     # -- App Home -------------------------------------------------------------------------
 
@@ -506,22 +459,19 @@ class SlackAdapter:
 
     def _after(
         self,
-        cmd: c.Command,
-        reply: Reply,
+        outcome: Outcome,
         actor: Actor,
         client: WebClient,
         respond: Respond | None,
     ) -> None:
         """Public posts and in-place updates, then the App Home refresh. Failures are told,
         never raised."""
-        for message in reply.public:
+        for message in outcome.reply.public:
             if not self._post(client, actor, message, respond):
                 break
-        for update in reply.updates:
+        for update in outcome.reply.updates:
             self._update(client, actor, update, respond)
-        if isinstance(cmd, HOME_CHANGES) and self.home_recently_open(
-            actor.workspace_id, actor.user_id
-        ):
+        if outcome.home and self.home_recently_open(actor.workspace_id, actor.user_id):
             self.publish_home(client, actor.workspace_id, actor.user_id)
 
     def _post(

@@ -13,6 +13,7 @@ from adapters.console.repl import ConsoleSession, run, slug
 from bot.messages import Attachment, Field, Message
 from bot.ports import Destination
 from bot.storage.orm import CheckInRow, Cohort
+from bot.usecases import APOLOGY
 
 
 def script(app, text: str, **kw) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -89,18 +90,17 @@ def test_summary_charts_and_exports_are_saved_as_files(app, tmp_path: Path) -> N
     assert f"(saved {tmp_path}" in out
 
 
-def test_a_bug_is_answered_politely_and_the_session_goes_on(app, monkeypatch, caplog) -> None:
+def test_a_bug_is_answered_politely_and_the_session_goes_on(app, faults, caplog) -> None:
     out = io.StringIO()
     session = ConsoleSession(app.core, "Ana", "c", out)
-
-    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(app.core, "handle", broken)
-    assert session.run_line("/progress") is False
-    assert "Something went wrong on my side" in out.getvalue()
-    assert "boom" not in out.getvalue()
-    assert "console command failed" in caplog.text
+    faults.refuse_inserts("cohort_admins")  # the database fails in a way the bot cannot expect
+    assert session.run_line("/cohort start Broken") is False
+    assert f"⚠ {APOLOGY}" in out.getvalue()
+    assert "injected fault" not in out.getvalue()
+    assert "StartCohort failed on console" in caplog.text
+    faults.clear()
+    assert session.run_line("/cohort start Working") is True
+    assert "Working is open" in out.getvalue()
 
 
 @pytest.mark.parametrize(

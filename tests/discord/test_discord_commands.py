@@ -7,11 +7,9 @@ like Discord's, and asserts on what the fake received and on the database.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import date, timedelta
 
-from adapters.discord.bot import OUTDATED_COMMAND, SORRY
+from adapters.discord.bot import OUTDATED_COMMAND
 from bot.storage.orm import (
     AwayPeriod,
     CheckInRow,
@@ -23,6 +21,7 @@ from bot.storage.orm import (
     PortfolioProject,
     SprintGoal,
 )
+from bot.usecases import APOLOGY
 from tests.discord.discord_fake_api import APP_ID, COHORT_CHANNEL_ID, GUILD_ID, OTHER_CHANNEL_ID
 from tests.discord.discord_harness import (
     ADA,
@@ -383,16 +382,14 @@ def test_an_outdated_command_shape_is_answered_not_dropped(app):
     run_with_bot(app, scenario)
 
 
-def test_a_crash_in_the_core_is_logged_without_secrets_and_answered_politely(app, caplog):
-    def broken(command, actor):  # type: ignore[no-untyped-def]
-        raise RuntimeError("database on fire")
-
-    app.core.handle = broken  # type: ignore[method-assign]
+def test_a_crash_in_the_core_is_logged_without_secrets_and_answered_politely(app, faults, caplog):
     secret_text = "my secret plan for world domination"
 
     async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        faults.refuse_inserts("checkins")  # a failure the bot cannot expect
         callback = await h.slash("checkin", text=secret_text)
-        answered_privately(callback, SORRY)
+        answered_privately(callback, APOLOGY)
 
     with caplog.at_level(logging.INFO):
         run_with_bot(app, scenario)
@@ -401,21 +398,13 @@ def test_a_crash_in_the_core_is_logged_without_secrets_and_answered_politely(app
     assert secret_text not in logged and "fake-token" not in logged
 
 
-def test_commands_are_acknowledged_before_the_core_runs(app):
-    real = app.core.handle
-    released = threading.Event()
-
-    def held(command, actor):  # type: ignore[no-untyped-def]
-        # The core cannot finish until the test has seen the acknowledgement, so an ack
-        # that waited for the core would never arrive (no timing involved).
-        assert released.wait(10), "the acknowledgement never came"
-        return real(command, actor)
-
+def test_commands_are_acknowledged_before_the_core_runs(app, faults):
     async def scenario(h: Harness) -> None:
-        app.core.handle = held  # type: ignore[method-assign]
         payload = interaction(2, command_data("cohort", "start"))
-        callback = await h.send(payload)
-        released.set()
+        # The database holds the core's write until the test has seen the acknowledgement,
+        # so an ack that waited for the core would never arrive (no timing involved).
+        with faults.writes_held():
+            callback = await h.send(payload)
         assert callback is not None and callback_type(callback) == DEFERRED
         assert callback.json["data"]["flags"] & 64
         [follow] = await h.fake.wait_request("POST", rf"/webhooks/{APP_ID}/{payload['token']}")
@@ -425,18 +414,12 @@ def test_commands_are_acknowledged_before_the_core_runs(app):
     assert count(app, Cohort) == 1
 
 
-def test_with_an_ack_deadline_a_fast_core_answers_in_one_call_and_a_slow_one_defers(app):
-    real = app.core.handle
-
-    def slow(command, actor):  # type: ignore[no-untyped-def]
-        time.sleep(0.3)
-        return real(command, actor)
-
+def test_with_an_ack_deadline_a_fast_core_answers_in_one_call_and_a_slow_one_defers(app, faults):
     async def scenario(h: Harness) -> None:
         fast = await h.send(interaction(2, command_data("help")))
         assert fast is not None and callback_type(fast) == MESSAGE and is_ephemeral(fast)
-        app.core.handle = slow  # type: ignore[method-assign]
-        late = await h.send(interaction(2, command_data("cohort", "start")))
+        with faults.writes_held():  # the database keeps the write waiting past the deadline
+            late = await h.send(interaction(2, command_data("cohort", "start")))
         assert late is not None and callback_type(late) == DEFERRED
 
     run_with_bot(app, scenario, bot_options={"ack_deadline": 0.1})
@@ -493,7 +476,7 @@ def test_a_forged_plan_week_outside_1_to_4_gets_a_clear_error_not_sorry(app):
         for options in ({"week": 7, "done": True}, {"week": 0, "goal": "ship it"}):
             answer = await h.slash("plan", **options)
             answered_privately(answer, "The plan has weeks 1 to 4", "Usage: /plan")
-            assert SORRY not in embed_text(answer)
+            assert APOLOGY not in embed_text(answer)
 
     run_with_bot(app, scenario)
     assert not any(w.done_at for w in all_rows(app, PlanWeek))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from adapters.discord import render as r
-from bot.domain.errors import UsageError
+from bot.bootstrap import bootstrap
 from bot.messages import Attachment, Button, Field, Message
 from bot.storage.orm import CheckInRow, Cohort
 from tests.discord.discord_fake_api import APP_ID, COHORT_CHANNEL_ID
-from tests.discord.discord_harness import Harness, embed_text, run_with_bot
+from tests.discord.discord_harness import Harness, command_data, embed_text, interaction, run_with_bot
 from tests.support.db import all_rows
 
 INJECTION = "shipped it @everyone @here <@&1160000000000000123> <@1160000000000001002> <#1>"
@@ -31,21 +33,25 @@ def test_mentions_are_stored_verbatim_and_rendered_inert(app):
     assert all_rows(app, Cohort)[0].name == "@everyone party <@&1160000000000000123>"
 
 
-def test_a_reply_longer_than_a_message_is_split_not_dropped(app):
-    long_error = "You can't do that. " + "word " * 700  # ~3,500 characters
-
-    def refuse(command, actor):  # type: ignore[no-untyped-def]
-        raise UsageError(long_error)
-
-    app.core.handle = refuse  # type: ignore[method-assign]
+def test_a_reply_longer_than_a_message_is_split_not_dropped(engine, content, clock):
+    # Content with 400 tracks: refusing an unknown one names them all (~4,500 characters).
+    one = next(iter(content.tracks.values()))
+    many = {f"track-{i:03d}": one for i in range(400)}
+    app = bootstrap(
+        engine=engine, content=replace(content, tracks=many), clock=clock, migrate=False
+    )
 
     async def scenario(h: Harness) -> None:
-        await h.slash("progress")
-        pieces = await h.fake.wait_request("POST", rf"/webhooks/{APP_ID}/[^/]+", count=2)
+        await h.start_cohort()
+        payload = interaction(2, command_data("cohort", "join", track="astronaut"))
+        await h.send(payload)
+        pieces = await h.followups(payload["token"], count=3)
         texts = [p.json["content"] for p in pieces]
         assert all(len(t) <= 2000 for t in texts)
         assert all(p.json["flags"] & 64 for p in pieces)
-        assert " ".join(texts).split() == long_error.split()
+        words = " ".join(texts).replace(",", " ").split()
+        assert words[:3] == ["Unknown", "track", "'astronaut'."]
+        assert set(many) <= set(words)
 
     run_with_bot(app, scenario)
 

@@ -151,11 +151,11 @@ class Cohorts(commands.Cog):
         interaction: discord.Interaction[CohortBot],
         weeks_back: app_commands.Range[int, 0, MAX_SUMMARY_WEEKS_BACK] = 0,
     ) -> None:
-        await self.bot.run_command(interaction, lambda: summary_from_options(weeks_back), slow=True)
+        await self.bot.run_command(interaction, lambda: summary_from_options(weeks_back))
 
     @admin.command(name="export", description="CSV files of the cohort's data")
     async def export(self, interaction: discord.Interaction[CohortBot]) -> None:
-        await self.bot.run_command(interaction, c.ExportCohort, slow=True)
+        await self.bot.run_command(interaction, c.ExportCohort)
 
     @admin.command(name="settings", description="Cohort settings: time zone, prompt time, days")
     @app_commands.describe(key="The setting", value="Its new value")
