@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,20 +12,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.schedule import DIGEST
+from bot.messages import Message
 from bot.ports import Destination
 from bot.read import digest
+from bot.read.leaderboards import OPT_IN
 from bot.scheduling.delivery import Delivery
 from bot.storage.orm import Cohort, OutboxRow
 
 MON_16_NOV = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)  # W47
 SUNDAY_6_DEC = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)  # the cohort's digest moment in W49
 KEY = "digest:c1:2026-W49"
-
-
-@pytest.fixture
-def no_board(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The leaderboard has its own tests; here it stays out of the exact text."""
-    monkeypatch.setattr(digest, "leaderboard_lines", lambda session, cohort, now: [])
 
 
 def _three_weeks(world: Any, clock: Any) -> None:
@@ -63,13 +60,20 @@ def _three_weeks(world: Any, clock: Any) -> None:
                         world.say(name, "/plan done 1")
 
 
-def compose(world: Any, now: datetime, key: str | None = KEY) -> Any:
+def compose(world: Any, now: datetime, key: str | None = KEY, board: bool = False) -> Any:
+    """The digest as composed; without the leaderboard block unless ``board`` (the
+    leaderboard has its own tests; here it stays out of the exact text)."""
     with world.app.uow() as s:
         cohort = s.scalars(select(Cohort)).one()
-        return digest.compose(s, cohort, now, world.app.content, key=key)
+        message = digest.compose(s, cohort, now, world.app.content, key=key)
+    return message if board else without_board(message)
 
 
-def test_the_digest_of_a_small_cohort_word_for_word(world, clock, no_board) -> None:
+def without_board(message: Message) -> Message:
+    return replace(message, blocks=tuple(b for b in message.blocks if not b.endswith(OPT_IN)))
+
+
+def test_the_digest_of_a_small_cohort_word_for_word(world, clock) -> None:
     _three_weeks(world, clock)
     message = compose(world, SUNDAY_6_DEC)
     line = digest.nudges.digest_line(world.app.content, KEY).replace("{count}", "3")
@@ -97,7 +101,7 @@ def test_the_digest_of_a_small_cohort_word_for_word(world, clock, no_board) -> N
     assert "zebra" not in everything and "quokka" not in everything
 
 
-def test_a_late_digest_describes_its_own_week(world, clock, no_board) -> None:
+def test_a_late_digest_describes_its_own_week(world, clock) -> None:
     _three_weeks(world, clock)
     on_time = compose(world, SUNDAY_6_DEC)
     clock.set(SUNDAY_6_DEC + timedelta(days=1, hours=2))
@@ -107,7 +111,7 @@ def test_a_late_digest_describes_its_own_week(world, clock, no_board) -> None:
     assert late.blocks == on_time.blocks
 
 
-def test_only_consenting_members_are_named(world, clock, no_board) -> None:
+def test_only_consenting_members_are_named(world, clock) -> None:
     _three_weeks(world, clock)
     world.say("Ben", "/cohort me leaderboard on")  # Ben now public and opted in
     world.say("Ana", "/cohort me checkins private")  # Ana no longer public
@@ -119,14 +123,14 @@ def test_only_consenting_members_are_named(world, clock, no_board) -> None:
     )
 
 
-def test_nobody_named_when_nobody_consented(world, clock, no_board) -> None:
+def test_nobody_named_when_nobody_consented(world, clock) -> None:
     _three_weeks(world, clock)
     world.say("Ana", "/cohort me leaderboard off")
     wins = next(b for b in compose(world, SUNDAY_6_DEC).blocks if b.startswith("Wins"))
     assert wins == "Wins this week:\nPlus 5 wins from members who keep theirs private."
 
 
-def test_an_empty_cohort_still_gets_a_quiet_digest(world, clock, no_board) -> None:
+def test_an_empty_cohort_still_gets_a_quiet_digest(world, clock) -> None:
     clock.set(MON_16_NOV)
     world.say("Org", "/cohort start Empty")
     message = compose(world, MON_16_NOV + timedelta(days=6), key="digest:c1:2026-W47")
@@ -151,7 +155,7 @@ def test_the_leaderboard_lines_join_the_digest_when_the_module_exists(
     fake.leaderboard_lines = lines  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bot.read.leaderboards", fake)
     clock.set(SUNDAY_6_DEC + timedelta(days=2))
-    message = compose(world, SUNDAY_6_DEC + timedelta(days=2))
+    message = compose(world, SUNDAY_6_DEC + timedelta(days=2), board=True)
     board = message.blocks[-1]
     assert board.startswith("This week's hours: 1. Ana 10 h\nping ")
     assert "<!channel>" not in board and "@everyone" not in board
@@ -164,7 +168,7 @@ def test_without_the_leaderboard_module_there_is_no_board(
 ) -> None:
     _three_weeks(world, clock)
     monkeypatch.setitem(sys.modules, "bot.read.leaderboards", None)  # import fails
-    message = compose(world, SUNDAY_6_DEC)
+    message = compose(world, SUNDAY_6_DEC, board=True)
     assert not any("leaderboard" in b.lower() for b in message.blocks[1:])
     assert len(message.blocks) == 1  # the wins only
 
@@ -180,7 +184,7 @@ class Recorder:
         return f"m{len(self.sent)}"
 
 
-def test_the_scheduler_posts_the_digest_once_to_the_channel(world, clock, no_board) -> None:
+def test_the_scheduler_posts_the_digest_once_to_the_channel(world, clock) -> None:
     _three_weeks(world, clock)
     clock.set(SUNDAY_6_DEC)
     with world.app.uow() as s:
@@ -199,5 +203,5 @@ def test_the_scheduler_posts_the_digest_once_to_the_channel(world, clock, no_boa
     assert delivery.drain().sent == 0
     [(destination, message, key)] = platform.sent
     assert key == KEY and destination.user_id is None
-    assert message == compose(world, SUNDAY_6_DEC)
+    assert without_board(message) == compose(world, SUNDAY_6_DEC)
     assert "Dee" not in message.plain()
