@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import CursorResult, Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -287,7 +287,7 @@ class Delivery:
             self._record_failure(row_id, DeliveryError(type(exc).__name__), stats)
             return
         with self.uow() as session:
-            result = session.execute(
+            result: CursorResult[tuple[()]] = session.execute(  # type: ignore[assignment]
                 update(OutboxRow)
                 .where(OutboxRow.id == row_id, OutboxRow.claimed_by == self.worker)
                 .values(

@@ -8,8 +8,14 @@ from adapters.discord import render as r
 from bot.bootstrap import bootstrap
 from bot.messages import Attachment, Button, Field, Message
 from bot.storage.orm import CheckInRow, Cohort
-from tests.discord.discord_fake_api import APP_ID, COHORT_CHANNEL_ID
-from tests.discord.discord_harness import Harness, command_data, embed_text, interaction, run_with_bot
+from tests.discord.discord_fake_api import COHORT_CHANNEL_ID
+from tests.discord.discord_harness import (
+    Harness,
+    command_data,
+    embed_text,
+    interaction,
+    run_with_bot,
+)
 from tests.support.db import all_rows
 
 INJECTION = "shipped it @everyone @here <@&1160000000000000123> <@1160000000000001002> <#1>"
