@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain import commands as c
 from bot.messages import Message, Reply, safe_text
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import SLOW_REPORT, Ctx, UseCase
 
 
 def summary(ctx: Ctx, cmd: c.ShowSummary) -> Reply:
@@ -30,3 +30,9 @@ def export(ctx: Ctx, cmd: c.ExportCohort) -> Reply:
             files=tuple(files),
         )
     )
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.ShowSummary: UseCase(summary, SLOW_REPORT),
+    c.ExportCohort: UseCase(export, SLOW_REPORT),
+}

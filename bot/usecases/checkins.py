@@ -15,7 +15,7 @@ from bot.messages import CheckInForm, Message, Reply, Update, hours_text
 from bot.read import cards, stats
 from bot.storage.orm import CheckInRow, HourLog, Member
 from bot.usecases import membership, milestones
-from bot.usecases.context import Ctx
+from bot.usecases.context import READS, SHOWN_ON_HOME, Ctx, UseCase
 
 log = logging.getLogger(__name__)
 
@@ -224,3 +224,10 @@ def record_post(session: Session, checkin_id: int, channel_id: str, message_id: 
         {"checkin_id": checkin_id, "channel": channel_id[:64], "message": message_id[:64]},
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.OpenCheckInForm: UseCase(open_form, READS),
+    c.CheckIn: UseCase(checkin, SHOWN_ON_HOME),
+    c.EditCheckIn: UseCase(edit_checkin, SHOWN_ON_HOME),
+}

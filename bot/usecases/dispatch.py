@@ -8,9 +8,8 @@ whether a command is slow or changes the member's home view instead of keeping l
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from bot.clock import Clock
 from bot.commands import USAGE
@@ -33,7 +32,7 @@ from bot.usecases import (
     snooze,
     sprint,
 )
-from bot.usecases.context import Ctx
+from bot.usecases.context import READS, Ctx, Traits, UseCase
 
 log = logging.getLogger(__name__)
 
@@ -54,56 +53,20 @@ PAUSED_COHORT = (
 )
 
 Problem = Literal["user", "busy", "bug"]
-Handler = Callable[[Ctx, Any], Reply]
 
 
-@dataclass(frozen=True)
-class Traits:
-    """What an adapter may need to know about a command before or after running it."""
-
-    writes: bool = False  # it may change what is stored
-    slow: bool = False  # acknowledge first, answer when done (reports, exports)
-    home: bool = False  # it changes what the member's home view (Slack App Home) shows
-
-
-@dataclass(frozen=True)
-class UseCase:
-    run: Handler
-    traits: Traits
-
-
-READS = Traits()
-WRITES = Traits(writes=True)
-SHOWN_ON_HOME = Traits(writes=True, home=True)
-SLOW_REPORT = Traits(slow=True)
-
+# Every command, with the use case that carries it out: each capability lists its own.
 USE_CASES: dict[type[c.Command], UseCase] = {
-    c.Help: UseCase(progress.show_help, READS),
-    c.OpenCheckInForm: UseCase(checkins.open_form, READS),
-    c.CheckIn: UseCase(checkins.checkin, SHOWN_ON_HOME),
-    c.EditCheckIn: UseCase(checkins.edit_checkin, SHOWN_ON_HOME),
-    c.LogHours: UseCase(hours.log_hours, SHOWN_ON_HOME),
-    c.UndoHours: UseCase(hours.undo_hours, SHOWN_ON_HOME),
-    c.ShowPlan: UseCase(plan.show_plan, READS),
-    c.SetPlanGoal: UseCase(plan.set_plan_goal, SHOWN_ON_HOME),
-    c.MarkPlanDone: UseCase(plan.mark_plan_done, SHOWN_ON_HOME),
-    c.ReviewPlanWeek: UseCase(plan.review_plan_week, SHOWN_ON_HOME),
-    c.MarkPortfolioProject: UseCase(plan.mark_portfolio_project, WRITES),
-    c.ShowSprint: UseCase(sprint.show_sprint, WRITES),  # creates this week's sprint
-    c.AddSprintGoal: UseCase(sprint.add_sprint_goal, SHOWN_ON_HOME),
-    c.MarkSprintGoalDone: UseCase(sprint.mark_sprint_goal_done, SHOWN_ON_HOME),
-    c.ShowProgress: UseCase(progress.show_progress, READS),
-    c.StartCohort: UseCase(membership.start_cohort, WRITES),
-    c.JoinCohort: UseCase(membership.join, SHOWN_ON_HOME),
-    c.LeaveCohort: UseCase(membership.leave, SHOWN_ON_HOME),
-    c.ShowMySettings: UseCase(settings.show_settings, READS),
-    c.ChangeMySetting: UseCase(settings.change_setting, WRITES),
-    c.SetAway: UseCase(settings.set_away, WRITES),
-    c.ChangeCohortSetting: UseCase(settings.cohort_setting, WRITES),
-    c.ShowSummary: UseCase(admin.summary, SLOW_REPORT),
-    c.ExportCohort: UseCase(admin.export, SLOW_REPORT),
-    c.ForgetMe: UseCase(privacy.forget_me, SHOWN_ON_HOME),
-    c.Snooze: UseCase(snooze.snooze, WRITES),
+    **progress.USE_CASES,
+    **checkins.USE_CASES,
+    **hours.USE_CASES,
+    **plan.USE_CASES,
+    **sprint.USE_CASES,
+    **membership.USE_CASES,
+    **settings.USE_CASES,
+    **admin.USE_CASES,
+    **privacy.USE_CASES,
+    **snooze.USE_CASES,
 }
 
 

@@ -15,7 +15,7 @@ from bot.read import cards, stats
 from bot.storage.orm import HourLog
 from bot.usecases import membership, milestones
 from bot.usecases.checkins import entry_day
-from bot.usecases.context import Ctx
+from bot.usecases.context import SHOWN_ON_HOME, Ctx, UseCase
 
 UNDO_WINDOW = timedelta(hours=24)
 
@@ -70,3 +70,9 @@ def undo_hours(ctx: Ctx, cmd: c.UndoHours) -> Reply:
     )
     ctx.session.delete(row)
     return Reply(Message(text))
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.LogHours: UseCase(log_hours, SHOWN_ON_HOME),
+    c.UndoHours: UseCase(undo_hours, SHOWN_ON_HOME),
+}

@@ -18,7 +18,7 @@ from bot.domain.errors import NotAllowed, NotFound, UsageError
 from bot.messages import Message, Reply, safe_text
 from bot.read import stats
 from bot.storage.orm import Cohort, CohortAdmin, Member, PlanWeek
-from bot.usecases.context import Ctx
+from bot.usecases.context import SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 log = logging.getLogger(__name__)
 
@@ -270,3 +270,10 @@ def leave(ctx: Ctx, cmd: c.LeaveCohort) -> Reply:
             "(`/cohort join`); `/cohort forget-me` deletes them for good."
         )
     )
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.StartCohort: UseCase(start_cohort, WRITES),
+    c.JoinCohort: UseCase(join, SHOWN_ON_HOME),
+    c.LeaveCohort: UseCase(leave, SHOWN_ON_HOME),
+}

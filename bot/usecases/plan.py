@@ -10,7 +10,7 @@ from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import PortfolioProject
 from bot.usecases import membership, milestones
-from bot.usecases.context import Ctx
+from bot.usecases.context import READS, SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 
 def show_plan(ctx: Ctx, cmd: c.ShowPlan) -> Reply:
@@ -89,3 +89,12 @@ def mark_portfolio_project(ctx: Ctx, cmd: c.MarkPortfolioProject) -> Reply:
     )
     public = tuple(celebrations) if member.checkins_public else ()
     return Reply(Message(text, title="Portfolio"), public=public)
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.ShowPlan: UseCase(show_plan, READS),
+    c.SetPlanGoal: UseCase(set_plan_goal, SHOWN_ON_HOME),
+    c.MarkPlanDone: UseCase(mark_plan_done, SHOWN_ON_HOME),
+    c.ReviewPlanWeek: UseCase(review_plan_week, SHOWN_ON_HOME),
+    c.MarkPortfolioProject: UseCase(mark_portfolio_project, WRITES),
+}

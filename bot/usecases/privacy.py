@@ -21,7 +21,7 @@ from bot.storage.orm import (
     SprintGoal,
 )
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import SHOWN_ON_HOME, Ctx, UseCase
 
 
 def forget_me(ctx: Ctx, cmd: c.ForgetMe) -> Reply:
@@ -84,3 +84,8 @@ def forget_me(ctx: Ctx, cmd: c.ForgetMe) -> Reply:
             "plus your plan, sprints and settings."
         )
     )
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.ForgetMe: UseCase(forget_me, SHOWN_ON_HOME),
+}

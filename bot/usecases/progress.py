@@ -14,7 +14,7 @@ from bot.messages import Message, Reply, safe_text
 from bot.read import cards
 from bot.storage.orm import Cohort, Member
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import READS, Ctx, UseCase
 from bot.usecases.sprint import sprint_for
 
 
@@ -60,3 +60,9 @@ def home_cards(
         if recent is not None:
             out.append(recent)
     return out
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.Help: UseCase(show_help, READS),
+    c.ShowProgress: UseCase(show_progress, READS),
+}

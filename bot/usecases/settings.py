@@ -27,7 +27,7 @@ from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import AwayPeriod, Cohort, CohortAdmin, Member, RestDay
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import READS, WRITES, Ctx, UseCase
 
 MemberSetter = Callable[[Ctx, Member, str], "str | Reply"]
 CohortSetter = Callable[[Ctx, Cohort, str], "str | Reply"]
@@ -304,3 +304,11 @@ def cohort_setting(ctx: Ctx, cmd: c.ChangeCohortSetting) -> Reply:
     if isinstance(shown, Reply):
         return shown
     return Reply(Message(f"Done: cohort {cmd.key} is now {safe_text(shown, 80)}."))
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.ShowMySettings: UseCase(show_settings, READS),
+    c.ChangeMySetting: UseCase(change_setting, WRITES),
+    c.SetAway: UseCase(set_away, WRITES),
+    c.ChangeCohortSetting: UseCase(cohort_setting, WRITES),
+}

@@ -13,7 +13,7 @@ from bot.messages import Button, Message, Reply, hours_text
 from bot.read import cards, stats
 from bot.storage.orm import OutboxRow
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import WRITES, Ctx, UseCase
 
 
 def snooze(ctx: Ctx, cmd: c.Snooze) -> Reply:
@@ -59,3 +59,8 @@ def snooze(ctx: Ctx, cmd: c.Snooze) -> Reply:
             )
         )
     return Reply(Message(text))
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.Snooze: UseCase(snooze, WRITES),
+}

@@ -17,7 +17,7 @@ from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import Member, Sprint, SprintGoal
 from bot.usecases import membership
-from bot.usecases.context import Ctx
+from bot.usecases.context import SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 MAX_SPRINT_GOALS = 10
 
@@ -83,3 +83,10 @@ def mark_sprint_goal_done(ctx: Ctx, cmd: c.MarkSprintGoalDone) -> Reply:
     goal = sprint.goals[cmd.number - 1]
     goal.done_at = goal.done_at or ctx.now
     return Reply(Message(f"Done: {safe_text(goal.text, 300)} ✅"))
+
+
+USE_CASES: dict[type[c.Command], UseCase] = {
+    c.ShowSprint: UseCase(show_sprint, WRITES),  # creates this week's sprint
+    c.AddSprintGoal: UseCase(add_sprint_goal, SHOWN_ON_HOME),
+    c.MarkSprintGoalDone: UseCase(mark_sprint_goal_done, SHOWN_ON_HOME),
+}
