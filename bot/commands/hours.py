@@ -1,4 +1,5 @@
-"""``/hours``: log focused time (``/hours 90m learning read ch. 3``), or take the last one back.
+"""``/hours``: log focused time (``/hours 90m learning read ch. 3``), take the last one back,
+or list this week's entries (``/hours log``).
 
 Typed UIs (Discord) give the amount, category, note and day as options; both ways read
 them with the same readers and limits.
@@ -38,10 +39,12 @@ HOURS = Spec(
     ),
     help="Amounts: 1.5 (hours), 90m, 2h, 1h30m, at most 16 h per entry.\n"
     "Categories: learning (l), building (b), networking (n).\n"
-    "Late? Add yesterday, 2d or a date after the category. /hours undo takes one back.",
+    "Late? Add yesterday, 2d or a date after the category. /hours undo takes one back;\n"
+    "/hours log lists this week's entries.",
     typed_help="Amounts: 1.5 (hours), 90m, 2h, 1h30m, at most 16 h per entry.\n"
     "Categories: learning, building, networking.\n"
-    "Late? Pick the day in day: (up to 3 days back). /hours-undo takes one back.",
+    "Late? Pick the day in day: (up to 3 days back). /hours-undo takes one back;\n"
+    "/hours-log lists this week's entries.",
 )
 HOURS_UNDO = Spec(
     "hours undo",
@@ -49,7 +52,13 @@ HOURS_UNDO = Spec(
     typed_usage="/hours-undo  takes back your last hours entry",
     typed_name="hours-undo",
 )
-SPECS = (HOURS, HOURS_UNDO)
+HOURS_LOG = Spec(
+    "hours log",
+    usage="/hours log  this week's entries: days, categories and notes",
+    typed_usage="/hours-log  this week's entries: days, categories and notes",
+    typed_name="hours-log",
+)
+SPECS = (HOURS, HOURS_UNDO, HOURS_LOG)
 
 
 def parse(args: str) -> c.Command:
@@ -61,6 +70,9 @@ def parse(args: str) -> c.Command:
     if first.lower() == "undo":
         no_more(extra, HOURS_UNDO)
         return c.UndoHours()
+    if first.lower() == "log":
+        no_more(extra, HOURS_LOG)
+        return c.ShowHourLog()
     words = Words(args)
     try:
         minutes, category = amount_and_category(words, usage)

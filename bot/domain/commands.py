@@ -1,7 +1,7 @@
 """Commands: orders given to the core, one dataclass each, whatever the platform.
 
 Every way in (Slack text, Discord options, console, scheduler buttons) builds
-these same values; the handlers in ``bot.usecases.core`` carry them out.
+these same values; the use cases in ``bot.usecases`` carry them out.
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ class LogHours(Command):
 @dataclass(frozen=True)
 class UndoHours(Command):
     pass
+
+
+@dataclass(frozen=True)
+class ShowHourLog(Command):
+    """This week's hour entries, so a member can check their own numbers."""
 
 
 @dataclass(frozen=True)

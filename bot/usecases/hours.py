@@ -1,4 +1,4 @@
-"""Hours: log an amount against a category and day; undo the last entry."""
+"""Hours: log an amount against a category and day; undo the last entry; list the week's."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from sqlalchemy import select
 
 from bot.commands import USAGE
 from bot.domain import commands as c
-from bot.domain.calendar import iso_week
+from bot.domain.amounts import CATEGORIES
+from bot.domain.calendar import iso_week, week_start
 from bot.domain.errors import NotFound
 from bot.messages import Message, Reply, hours_text
 from bot.read import cards, stats
 from bot.storage.orm import HourLog
 from bot.usecases import membership, milestones
 from bot.usecases.checkins import entry_day
-from bot.usecases.context import SHOWN_ON_HOME, Ctx, UseCase
+from bot.usecases.context import READS, SHOWN_ON_HOME, Ctx, UseCase
 
 UNDO_WINDOW = timedelta(hours=24)
 
@@ -72,7 +73,36 @@ def undo_hours(ctx: Ctx, cmd: c.UndoHours) -> Reply:
     return Reply(Message(text))
 
 
+def show_hour_log(ctx: Ctx, cmd: c.ShowHourLog) -> Reply:
+    """This week's entries, oldest first, and the totals against the member's targets."""
+    member = membership.current_member(ctx)
+    today = stats.today_for(member, ctx.now)
+    monday = week_start(today)
+    rows = ctx.session.scalars(
+        select(HourLog)
+        .where(HourLog.member_id == member.id, HourLog.local_date.between(monday, today))
+        .order_by(HourLog.local_date, HourLog.created_at, HourLog.id)
+    ).all()
+    title = f"Your hours this week (since {monday:%a %d %b})"
+    if not rows:
+        text = "Nothing logged this week yet. Log time with `/hours 90m learning`."
+        return Reply(Message(text, title=title))
+    lines = [
+        f"{row.local_date:%a %d %b} · {hours_text(row.minutes)} {row.category}"
+        + (f" · {row.note}" if row.note else "")
+        for row in rows
+    ]
+    totals = dict.fromkeys(CATEGORIES, 0)
+    for row in rows:
+        totals[row.category] += row.minutes
+    targets = stats.budget_targets(ctx.content, member.budget)
+    parts = [f"{cat} {hours_text(totals[cat])} of {hours_text(targets[cat])}" for cat in CATEGORIES]
+    lines.append(f"Total {hours_text(sum(totals.values()))}: " + " · ".join(parts) + ".")
+    return Reply(Message("\n".join(lines), title=title))
+
+
 USE_CASES: dict[type[c.Command], UseCase] = {
     c.LogHours: UseCase(log_hours, SHOWN_ON_HOME),
     c.UndoHours: UseCase(undo_hours, SHOWN_ON_HOME),
+    c.ShowHourLog: UseCase(show_hour_log, READS),
 }

@@ -107,6 +107,8 @@ PARSES: list[tuple[str, c.Command]] = [
     ),
     ("/hours undo", c.UndoHours()),
     ("/hours UNDO", c.UndoHours()),
+    ("/hours log", c.ShowHourLog()),
+    ("/hours LOG", c.ShowHourLog()),
     # /plan
     ("/plan", c.ShowPlan()),
     (
@@ -248,6 +250,7 @@ REFUSALS: list[tuple[str, str]] = [
     ("/hours 2h building 2026-02-30 oops", "not a real date"),
     ("/hours 1h b " + "n" * 501, "501"),
     ("/hours undo 2", "nothing more"),
+    ("/hours log last week", "nothing more"),
     # /plan
     ("/plan set", "weeks 1 to 4"),
     ("/plan set 5 do things", "weeks 1 to 4"),

@@ -152,6 +152,19 @@ def test_hours_undo_takes_back_the_last_entry(app):
     assert [(x.minutes, x.category) for x in all_rows(app, HourLog)] == [(120, "learning")]
 
 
+def test_hours_log_lists_the_weeks_entries_privately(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("hours", amount="2h", category="learning", note="read ch. 3")
+        await h.slash("hours", amount="45m", category="networking")
+        callback = await h.slash("hours-log")
+        text = answered_privately(callback, "2 h learning · read ch. 3", "0.8 h networking")
+        assert "Total 2.8 h" in text
+
+    run_with_bot(app, scenario)
+    assert len(all_rows(app, HourLog)) == 2
+
+
 def test_bad_options_get_a_clear_private_error_and_write_nothing(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
@@ -358,6 +371,7 @@ def test_admin_commands_are_hidden_from_members_by_default(app):
             "checkin",
             "hours",
             "hours-undo",
+            "hours-log",
             "plan",
             "sprint",
             "progress",

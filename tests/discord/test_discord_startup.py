@@ -43,7 +43,7 @@ def test_commands_sync_globally_once_then_only_when_they_change(app: App, tmp_pa
     run_with_bot(app, scenario, bot_options={"sync_store": CommandSync(store)})
     store.write_text(json.dumps({f"{APP_ID}:global": "an older command set"}))
     run_with_bot(app, scenario, bot_options={"sync_store": CommandSync(store)})
-    assert len(puts[0]) == 9 and "cohort-admin" in puts[0]
+    assert len(puts[0]) == 10 and "cohort-admin" in puts[0]
     assert puts[1] == []  # unchanged: no call at all
     assert sorted(puts[2]) == sorted(puts[0])
 

@@ -96,6 +96,18 @@ def test_hours_are_logged(slack):
         assert (row.minutes, row.category, row.note) == (90, "building", "fixed the tests")
 
 
+def test_hours_log_answers_privately_with_the_weeks_entries(slack):
+    start_cohort(slack)
+    slack.driver.command("/hours", "1h30m building fixed the tests")
+    slack.driver.command("/hours", "45m learning")
+    r = slack.driver.command("/hours", "log")
+    assert r.json["response_type"] == "ephemeral"
+    text = r.json["text"] + json.dumps(r.json.get("blocks", []), ensure_ascii=False)
+    assert "1.5 h building · fixed the tests" in text and "0.8 h learning" in text
+    assert "Total 2.2 h" in text
+    assert count(slack.app, HourLog) == 2
+
+
 def test_plan_and_sprint_and_progress_and_help(slack):
     start_cohort(slack)
     d = slack.driver

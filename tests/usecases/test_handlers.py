@@ -7,12 +7,13 @@ Monday 2026-11-30 10:00 UTC; tests that need history move it back to join and fo
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.domain import commands as c
 from bot.domain.errors import NotFound, UsageError, UserError
 from bot.messages import Message, Reply
 from bot.storage.orm import (
@@ -397,6 +398,50 @@ def test_hours_undo_after_24_hours_is_refused(world, clock) -> None:
 def test_hours_undo_with_nothing_logged_is_refused(world, clock) -> None:
     started(world, clock)
     expect_unchanged(world, "/hours undo", error=NotFound)
+
+
+def test_hours_log_lists_this_weeks_entries_with_days_categories_and_notes(world, clock) -> None:
+    started(world, clock, days_ago=7)  # joined the Monday before: last week's entries exist
+    at(clock, MONDAY - timedelta(days=1))
+    world.say("Ana", "/hours 3h building last week's work")
+    at(clock, MONDAY + timedelta(days=2))  # Wednesday
+    world.say("Ana", "/hours 90m learning yesterday read ch. 3")
+    world.say("Ana", "/hours 2h building wired the API")
+    world.say("Ana", "/hours 30m networking")
+    before = world.snapshot()
+    reply = world.say("Ana", "/hours log")
+    assert world.snapshot() == before  # a read: nothing written
+    assert reply.public == ()  # the notes are the member's own: a private answer
+    assert reply.message.title == "Your hours this week (since Mon 30 Nov)"
+    assert reply.message.text.splitlines() == [
+        "Tue 01 Dec · 1.5 h learning · read ch. 3",
+        "Wed 02 Dec · 2 h building · wired the API",
+        "Wed 02 Dec · 0.5 h networking",
+        "Total 4 h: learning 1.5 h of 5 h · building 2 h of 8 h · networking 0.5 h of 2 h.",
+    ]
+
+
+def test_hours_log_in_the_members_own_zone_and_week(world, clock) -> None:
+    world.zones["Ana"] = "Pacific/Auckland"  # already Monday there when it is Sunday in UTC
+    started(world, clock, days_ago=7)
+    at(clock, datetime(2026, 11, 29, 12, 0, tzinfo=UTC))  # Mon 30 Nov 01:00 in Auckland
+    world.say("Ana", "/hours 1h learning")
+    reply = world.say("Ana", "/hours log")
+    assert reply.message.title == "Your hours this week (since Mon 30 Nov)"
+    assert reply.message.text.startswith("Mon 30 Nov · 1 h learning")
+
+
+def test_hours_log_with_nothing_this_week_says_how_to_log(world, clock) -> None:
+    started(world, clock)
+    reply = world.say("Ana", "/hours log")
+    assert "Nothing logged this week yet" in reply.message.text
+    assert "`/hours 90m learning`" in reply.message.text
+
+
+def test_hours_log_is_refused_to_someone_not_in_the_cohort(world, clock) -> None:
+    started(world, clock)
+    expect_unchanged(world, "/hours log", who="Zed", error=NotFound)
+    assert world.app.core.traits(c.ShowHourLog()).writes is False
 
 
 # ---- plan ----------------------------------------------------------------------------------

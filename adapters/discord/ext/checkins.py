@@ -1,4 +1,4 @@
-"""/checkin, /hours and /hours-undo."""
+"""/checkin, /hours, /hours-undo and /hours-log."""
 
 from __future__ import annotations
 
@@ -73,6 +73,11 @@ class CheckIns(commands.Cog):
     @app_commands.guild_only()
     async def hours_undo(self, interaction: discord.Interaction[CohortBot]) -> None:
         await self.bot.run_command(interaction, c.UndoHours)
+
+    @app_commands.command(name="hours-log", description="This week's hour entries and totals")
+    @app_commands.guild_only()
+    async def hours_log(self, interaction: discord.Interaction[CohortBot]) -> None:
+        await self.bot.run_command(interaction, c.ShowHourLog)
 
 
 async def setup(bot: CohortBot) -> None:
