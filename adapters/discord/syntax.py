@@ -28,6 +28,8 @@ USAGE_LINES: dict[str, str] = {
 
 def option(value: TypedValue) -> str:
     text = f"{value.name}:{value.value}"  # a flag shows as True / False
+    if value.alternative is not None:
+        text += f" (or {value.name}:{value.alternative})"
     return f"[{text}]" if value.optional else text
 
 
@@ -37,7 +39,8 @@ def discord_command(reference: Reference) -> str:
 
 
 def usage_line(usage: str) -> str:
-    return USAGE_LINES.get(usage) or legacy_texts.usage_line(usage)
+    """A spec's usage line as its typed usage; any other usage line is a reference."""
+    return USAGE_LINES.get(usage) or render_references(usage, discord_command)
 
 
 def discord_text(text: str) -> str:

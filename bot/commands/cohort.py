@@ -154,7 +154,7 @@ def _parse_join(args: str) -> c.JoinCohort:
         check_length(word, MAX_VALUE_CHARS, "A track or budget id", usage)
     if len(words) > 2:
         raise UsageError(
-            "Join takes a track and a budget at most, e.g. /cohort join finance part-time.",
+            "Join takes a track and a budget at most, e.g. `/cohort join finance part-time`.",
             usage=usage,
         )
     track = words[0] if words else None

@@ -20,7 +20,7 @@ from bot.domain import commands as c
 from bot.domain.amounts import CATEGORIES, parse_amount, parse_category
 from bot.domain.errors import UsageError
 
-CHECKIN_USAGE = "the /checkin form: what you did (required), what's next, blockers, hours, mood"
+CHECKIN_USAGE = "the `/checkin` form: what you did (required), what's next, blockers, hours, mood"
 HOURS_USAGE = "the hours form: how long (required), category (required), note, day"
 _T = TypeVar("_T")
 _TEXT_FIELDS = (("did", "What you did"), ("next", "What's next"), ("blockers", "Blockers"))

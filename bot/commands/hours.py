@@ -65,7 +65,7 @@ def parse(args: str) -> c.Command:
     """The text after ``/hours``: an amount and a category, a day and a note; or ``undo``."""
     usage = HOURS.usage
     if not args:
-        raise UsageError("Say how long and on what, e.g. /hours 90m learning.", usage=usage)
+        raise UsageError("Say how long and on what, e.g. `/hours 90m learning`.", usage=usage)
     first, extra = first_word(args)
     if first.lower() == "undo":
         no_more(extra, HOURS_UNDO)

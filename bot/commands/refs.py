@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.commands.reading import command_name
 from bot.commands.registry import SPEC_BY_PATH
@@ -18,6 +18,8 @@ from bot.commands.spec import COMMAND_NAMES, Option, Spec
 
 REFERENCE = re.compile(r"(?<!`)`(/[a-z][^`\n]*)`(?!`)")  # not ``/x`` (docstrings)
 _PLACEHOLDER = re.compile(r"[<\[{]")
+# A last value that offers another: ``22:00-07:00 (or off)``.
+_ALTERNATIVE = re.compile(r"(?P<value>.*\S)\s+\(or (?P<other>[^()\s]+)\)")
 
 
 class UnknownReference(ValueError):
@@ -26,11 +28,13 @@ class UnknownReference(ValueError):
 
 @dataclass(frozen=True)
 class TypedValue:
-    """One typed option in a rendered reference; ``optional`` shows it in brackets."""
+    """One typed option in a rendered reference; ``optional`` shows it in brackets, and
+    ``alternative`` is another value offered for it (``value:22:00-07:00 (or value:off)``)."""
 
     name: str
     value: str | bool
     optional: bool = False
+    alternative: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ def _fits(option: Option, word: str) -> bool:
 
 
 def _value(option: Option, value: str) -> TypedValue:
+    offered = _ALTERNATIVE.fullmatch(value) if option.rest else None
+    if offered is not None:
+        return replace(_value(option, offered["value"]), alternative=offered["other"])
     optional = value.startswith("[") and value.endswith("]")
     inner = value[1:-1] if optional else value
     if inner in (f"<{option.name}>", option.name) and (optional or inner.startswith("<")):

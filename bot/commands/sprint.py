@@ -57,7 +57,7 @@ def parse(args: str) -> c.Command:
         number = whole_number(number_text)
         if number is None or number < 1:
             raise UsageError(
-                "Which goal? Give its number from /sprint, e.g. /sprint done 2.", usage=usage
+                "Which goal? Give its number from `/sprint`, e.g. `/sprint done 2`.", usage=usage
             )
         no_more(extra, SPRINT_DONE)
         return c.MarkSprintGoalDone(number=number)

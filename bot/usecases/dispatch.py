@@ -153,7 +153,7 @@ class Dispatcher:
     def _execute(self, command: c.Command, actor: Actor) -> tuple[Reply, bool]:
         use_case = USE_CASES.get(type(command))
         if use_case is None:
-            raise UsageError("I don't know that command.", USAGE.get("help", "/help"))
+            raise UsageError("I don't know that command.", USAGE["help"])
         refuse_nul(command)
         now = self.clock.now()
         with self.uow() as session:

@@ -67,7 +67,7 @@ def _quiet_hours(ctx: Ctx, member: Member, value: str) -> str:
     if not sep:
         raise UsageError(
             f"'{safe_text(value, 40)}' is not a range.",
-            "/cohort me quiet-hours 22:00-07:00 (or off)",
+            "`/cohort me quiet-hours 22:00-07:00 (or off)`",
         )
     member.quiet_start, member.quiet_end = parse_clock(a), parse_clock(b)
     return f"{member.quiet_start:%H:%M}-{member.quiet_end:%H:%M}"
@@ -112,7 +112,7 @@ def _leaderboard(ctx: Ctx, member: Member, value: str) -> str:
 
 def _reminders(ctx: Ctx, member: Member, value: str) -> str:
     """``reminders off`` / ``reminders on`` / ``reminders <kind> on|off``."""
-    usage = "/cohort me reminders [" + "|".join(REMINDER_KINDS) + "] on|off"
+    usage = "`/cohort me reminders [" + "|".join(REMINDER_KINDS) + "] on|off`"
     parts = value.lower().replace("-", "_").split()
     off = {k for k in member.reminders_off.split(",") if k}
     if len(parts) == 1:
@@ -255,7 +255,7 @@ def _rest_day(ctx: Ctx, cohort: Cohort, value: str) -> Reply:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise UsageError(
-            f"'{safe_text(value, 20)}' is not a date.", "/cohort settings rest-day YYYY-MM-DD"
+            f"'{safe_text(value, 20)}' is not a date.", "`/cohort settings rest-day YYYY-MM-DD`"
         ) from exc
     known = ctx.session.scalar(
         select(RestDay.id).where(RestDay.cohort_id == cohort.id, RestDay.day == day)

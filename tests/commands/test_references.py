@@ -50,10 +50,41 @@ def typed(span: str) -> tuple[str, list[tuple[str, str | bool, bool]]]:
             "cohort-admin settings",
             [("key", "paused", False), ("value", "off", False)],
         ),
+        (
+            "/cohort settings rest-day YYYY-MM-DD",
+            "cohort-admin settings",
+            [("key", "rest-day", False), ("value", "YYYY-MM-DD", False)],
+        ),
+        (
+            "/cohort me reminders [inactivity|mix_drift] on|off",
+            "cohort me",
+            [("key", "reminders", False), ("value", "[inactivity|mix_drift] on|off", False)],
+        ),
+        (
+            "/cohort me budget <full-time|part-time|minimal>",
+            "cohort me",
+            [("key", "budget", False), ("value", "<full-time|part-time|minimal>", False)],
+        ),
+        (
+            "/cohort join [track] [budget]",
+            "cohort join",
+            [("track", "<track>", True), ("budget", "<budget>", True)],
+        ),
     ],
 )
 def test_a_reference_names_a_spec_and_the_typed_options_it_fills(span, path, values):
     assert typed(span) == (path, values)
+
+
+def test_a_value_that_offers_another_keeps_it_apart():
+    (key, value) = resolve_reference("/cohort me quiet-hours 22:00-07:00 (or off)").values
+    assert (key.name, key.value, key.alternative) == ("key", "quiet-hours", None)
+    assert (value.name, value.value, value.alternative) == ("value", "22:00-07:00", "off")
+
+
+def test_parenthesised_words_that_offer_nothing_stay_in_the_value():
+    (_, value) = resolve_reference("/cohort me timezone Europe/Berlin (your city)").values
+    assert (value.value, value.alternative) == ("Europe/Berlin (your city)", None)
 
 
 @pytest.mark.parametrize(

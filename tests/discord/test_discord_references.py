@@ -110,6 +110,27 @@ def test_an_errors_usage_line_becomes_the_typed_usage():
     ]
 
 
+@pytest.mark.parametrize(
+    ("usage", "typed"),
+    [
+        (
+            "`/cohort me quiet-hours 22:00-07:00 (or off)`",
+            "`/cohort me key:quiet-hours value:22:00-07:00 (or value:off)`",
+        ),
+        (
+            "`/cohort settings rest-day YYYY-MM-DD`",
+            "`/cohort-admin settings key:rest-day value:YYYY-MM-DD`",
+        ),
+        (
+            "`/cohort me reminders [inactivity|mix_drift] on|off`",
+            "`/cohort me key:reminders value:[inactivity|mix_drift] on|off`",
+        ),
+    ],
+)
+def test_a_usage_line_that_is_a_reference_is_rendered_from_the_spec(usage, typed):
+    assert r.render_error(str(UsageError("Not a date.", usage))) == [f"Not a date.\nUsage: {typed}"]
+
+
 def test_help_replies_are_the_typed_help_temp_until_help_is_structured():
     assert discord_text(help_text()) == help_text(typed=True)
     assert discord_text(help_text("hours")) == help_text("hours", typed=True)
