@@ -58,6 +58,14 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class HelpTopic:
+    """Marks a help reply. ``Message.text`` holds the help as typed in Slack and the console;
+    a platform with typed UIs shows ``help_text(topic, typed=True)`` from the specs instead."""
+
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     """One message. ``text`` is the main body (and the plain-text fallback)."""
 
@@ -71,6 +79,7 @@ class Message:
     # The identity of a public post (e.g. ``checkin:42``): an adapter that posts it reports
     # where it landed with ``Core.record_post``, so a later edit can update it in place.
     ref: str | None = None
+    help: HelpTopic | None = None  # a help reply, rendered per platform (never queued)
 
     def plain(self) -> str:
         """The whole message as plain text: the console renders this, tests read it."""

@@ -4,7 +4,7 @@ The core has already made user text safe (``safe_text``); here every string is a
 to the limit of the place it goes, so a long check-in can never make Discord reject a
 reply. Plain text (errors, short answers) is split into 2,000-character messages.
 Every text first has its command references put in Discord's syntax (``discord_text``):
-the core writes them as Slack and the console type them.
+the core writes them as Slack and the console type them; a help reply is the typed help.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import discord
 
 from adapters.discord.syntax import discord_text
 from adapters.discord.views import ActionButton, Context
+from bot.commands import help_text
 from bot.messages import Message, safe_text
 
 # https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -99,7 +100,7 @@ def render(message: Message, *, context: Context | None = None) -> Rendered:
     """One embed (title, text and blocks, fields) plus a view of buttons and any files."""
     out = Rendered()
     description = "\n\n".join(
-        discord_text(part) for part in (message.text, *message.blocks) if part
+        part for part in (_text(message), *map(discord_text, message.blocks)) if part
     )
     title = discord_text(message.title) if message.title else None
     embed = discord.Embed(
@@ -138,6 +139,13 @@ def render(message: Message, *, context: Context | None = None) -> Rendered:
             )
         out.view = view
     return out
+
+
+def _text(message: Message) -> str:
+    """The main text in Discord's syntax; a help reply is the typed help from the specs."""
+    if message.help is not None:
+        return help_text(message.help.topic, typed=True)
+    return discord_text(message.text)
 
 
 def _fit_total(embed: discord.Embed, hidden: int) -> None:

@@ -8,7 +8,6 @@ becomes the spec's typed usage, and nothing else in a text is touched.
 
 from __future__ import annotations
 
-from adapters.discord import legacy_texts
 from bot.commands import (
     COMMANDS_SUMMARY,
     SPECS,
@@ -47,8 +46,6 @@ def discord_text(text: str) -> str:
     """``text`` with its references (and its usage line) in Discord's syntax."""
     if not text or "/" not in text:
         return text
-    if (whole := legacy_texts.whole_text(text)) is not None:
-        return whole
     message, mark, usage = text.rpartition(USAGE_MARK)
     if not mark:
         return render_references(text, discord_command)

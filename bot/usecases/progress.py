@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.commands import help_text
 from bot.content import Content
 from bot.domain import commands as c
-from bot.messages import Message, Reply, safe_text
+from bot.messages import HelpTopic, Message, Reply, safe_text
 from bot.read import cards
 from bot.storage.orm import Cohort, Member
 from bot.usecases import membership
@@ -19,7 +19,8 @@ from bot.usecases.sprint import sprint_for
 
 
 def show_help(ctx: Ctx, cmd: c.Help) -> Reply:
-    return Reply(Message(help_text(cmd.topic), title="cohortbot"))
+    # The topic travels with the text, so each platform can show the help in its own syntax.
+    return Reply(Message(help_text(cmd.topic), title="cohortbot", help=HelpTopic(cmd.topic)))
 
 
 def show_progress(ctx: Ctx, cmd: c.ShowProgress) -> Reply:

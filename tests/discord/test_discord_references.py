@@ -131,9 +131,15 @@ def test_a_usage_line_that_is_a_reference_is_rendered_from_the_spec(usage, typed
     assert r.render_error(str(UsageError("Not a date.", usage))) == [f"Not a date.\nUsage: {typed}"]
 
 
-def test_help_replies_are_the_typed_help_temp_until_help_is_structured():
-    assert discord_text(help_text()) == help_text(typed=True)
-    assert discord_text(help_text("hours")) == help_text("hours", typed=True)
+@pytest.mark.parametrize("asked", ["", "hours", "amounts", "cohort"])
+def test_a_help_reply_shows_the_typed_help_from_the_specs(world, asked):
+    reply = world.say("Ana", f"/help {asked}".strip()).message
+    assert reply.help is not None and reply.text == help_text(asked or None)
+    assert r.render(reply).embeds[0].description == help_text(asked or None, typed=True)
+
+
+def test_a_text_that_merely_equals_the_help_is_not_swapped_for_it():
+    assert r.render(Message(help_text("hours"))).embeds[0].description == help_text("hours")
 
 
 def test_render_rewrites_text_and_blocks_but_not_what_members_wrote():
