@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.commands import UnknownReference, check_references, resolve_reference
+from bot.commands import COMMAND_NAMES, UnknownReference, check_references, resolve_reference
 from bot.content import default_content_dir, validate_content
 
 
@@ -123,3 +127,116 @@ def test_content_validate_refuses_a_reference_to_an_unknown_subcommand(tmp_path:
 
 def test_the_shipped_content_references_only_known_commands():
     assert validate_content(default_content_dir()) == []
+
+
+# ---- no command named outside a reference ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# ``/plan`` not inside backticks, and not part of a path or a word (``a/plan``, ``x/help``).
+_BARE = re.compile(r"(?<![\w/`.-])/(?:" + "|".join(COMMAND_NAMES) + r")(?!\w)")
+_SPAN = re.compile(r"`[^`\n]*`")
+_LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
+# The allow-list: the specs' own syntax. Each Spec's usage and help, and the command list,
+# are written once per way of typing (``usage`` and ``typed_usage``, ``HELP_TEXT`` and
+# ``TYPED_HELP_TEXT``), so they are already in the platform's syntax and never rendered.
+_SPEC_KEYWORDS = {"usage", "typed_usage", "help", "typed_help"}
+_SPEC_TEXTS = {"HELP_TEXT", "TYPED_HELP_TEXT", "COMMANDS_SUMMARY", "TYPED_SUMMARY"}
+
+
+def bare_mentions(text: str) -> list[str]:
+    """The ``/command`` mentions in ``text`` that are not inside a backticked reference."""
+    return _BARE.findall(_SPAN.sub("", text))
+
+
+def _skipped(tree: ast.Module) -> set[int]:
+    """Ids of the nodes whose strings are not shown to members as command syntax."""
+    skip: list[ast.AST] = []
+    for node in ast.walk(tree):
+        match node:
+            case ast.Module(body=[ast.Expr(value=ast.Constant() as doc), *_]):
+                skip.append(doc)
+            case ast.ClassDef(body=[ast.Expr(value=ast.Constant() as doc), *_]):
+                skip.append(doc)
+            case ast.FunctionDef(body=[ast.Expr(value=ast.Constant() as doc), *_]):
+                skip.append(doc)
+            case ast.Call(func=ast.Attribute(attr=level)) if level in _LOG_CALLS:
+                skip += node.args  # log.warning("... /cohort ...")
+            case ast.Call(func=ast.Name(id="Spec")):
+                skip += [k.value for k in node.keywords if k.arg in _SPEC_KEYWORDS]
+            case ast.Assign(targets=[ast.Name(id=name)]) if name in _SPEC_TEXTS:
+                skip.append(node.value)
+    return {id(inner) for node in skip for inner in ast.walk(node)}
+
+
+def _code_texts() -> Iterator[tuple[str, str]]:
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _skipped(tree)
+        inside_fstrings = {
+            id(part)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.JoinedStr)
+            for part in node.values
+        }
+        for node in ast.walk(tree):
+            if id(node) in skipped or id(node) in inside_fstrings:
+                continue
+            if isinstance(node, ast.JoinedStr):  # an f-string, its values as {}
+                text = "".join(
+                    v.value if isinstance(v, ast.Constant) else "{}" for v in node.values
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            else:
+                continue
+            yield f"{path.relative_to(ROOT)}:{node.lineno}", text
+
+
+def _yaml_strings(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _yaml_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _yaml_strings(value)
+
+
+def _content_texts() -> Iterator[tuple[str, str]]:
+    for path in sorted((ROOT / "content").glob("*.yaml")):
+        for text in _yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            yield str(path.relative_to(ROOT)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Add one with `/sprint goal <text>`.", []),
+        ("Usage: `/cohort me reminders [", []),  # a reference built with +
+        ("Add one with /sprint goal <text>.", ["/sprint"]),
+        ("`/plan` has it; /help hours says more", ["/help"]),
+        ("Discord's /hours-undo", ["/hours"]),
+        ("see https://example.com/help and a/plan, /planet", []),
+    ],
+)
+def test_a_bare_mention_is_a_command_name_outside_backticks(text, bare):
+    assert bare_mentions(text) == bare
+
+
+def test_the_scan_reads_code_fstrings_and_content():
+    texts = dict(_code_texts())
+    assert any("in {} yet. Join with `/cohort join [track] [budget]`" in t for t in texts.values())
+    assert any("`/sprint goal`" in t for _, t in _content_texts())
+    assert not any(t.startswith("Here's what I can do:") for t in texts.values())  # allowed
+
+
+def test_no_text_in_the_core_or_the_content_names_a_command_outside_a_reference():
+    """Discord renders only references: a bare ``/plan set 1 x`` would reach its members in
+    Slack's syntax. Name the command in backticks (``cohortbot content validate`` checks it)."""
+    bare = [
+        f"{where}: {text[:80]!r}"
+        for where, text in (*_code_texts(), *_content_texts())
+        if bare_mentions(text)
+    ]
+    assert bare == []
