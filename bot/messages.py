@@ -162,7 +162,15 @@ def bar(value: float, target: float, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
-def hours_text(minutes: int) -> str:
-    """Minutes as a short human figure: ``90`` -> ``1.5 h``."""
-    hours = minutes / 60
-    return f"{hours:.1f} h".replace(".0 h", " h")
+def hours_text(minutes: float) -> str:
+    """Minutes as the one figure every text shows: ``15 min``, ``3 h 45 min``, ``2 h``.
+
+    Whole minutes, never rounded hours, so the parts of a total always add up
+    to the total shown beside them (``0.25`` h is ``15 min``, not ``0.2 h``).
+    """
+    whole = round(minutes)
+    sign = "-" if whole < 0 else ""
+    hours, mins = divmod(abs(whole), 60)
+    if not hours:
+        return f"{sign}{mins} min" if mins else "0 h"
+    return f"{sign}{hours} h" + (f" {mins} min" if mins else "")

@@ -252,8 +252,8 @@ def compose(
         nudges.digest_line(content, key or f"digest:c{cohort.id}:{d.week}"),
         {
             "count": d.checked_in,
-            "hours": round(sum(d.minutes.values()) / 60, 1),
-            "target": round(sum(d.targets.values()) / 60, 1),
+            "hours": hours_text(sum(d.minutes.values())),
+            "target": hours_text(sum(d.targets.values())),
         },
     )
     return digest_message(d, line)

@@ -15,7 +15,7 @@ from bot.content import Content
 from bot.domain import schedule
 from bot.domain.progress import choose, mix_drift
 from bot.domain.schedule import MIX_DRIFT
-from bot.messages import Button, Message
+from bot.messages import Button, Message, hours_text
 from bot.read import cards, stats
 from bot.storage.orm import Member
 from bot.text import fill
@@ -67,8 +67,8 @@ def member_message(
         now,
         plan=plan,
         streak=streak.current,
-        hours=round(sum(week.values()) / 60, 1),
-        target=round(sum(targets.values()) / 60, 1),
+        hours=hours_text(sum(week.values())),
+        target=hours_text(sum(targets.values())),
     )
     blocks: list[str] = [cards.plan_line(session, content, member, now, plan)]
     nudge_id: str | None = None
@@ -81,7 +81,11 @@ def member_message(
         blocks.append(
             "This week so far: "
             + ", ".join(
-                f"{week[c] / 60:.1f}/{targets[c] / 60:g} h {c}" for c in targets if targets[c]
+                f"{hours_text(week[c])} of {hours_text(targets[c])} {c}"
+                # A category with no target still shows what was logged in it, so the
+                # parts always add up to the total the text above names.
+                for c in targets
+                if targets[c] or week[c]
             )
         )
         # The balance tip rides on the mid-week reminder; it is its own kind to turn off.

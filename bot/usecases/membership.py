@@ -15,7 +15,7 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.calendar import PLAN_DAYS, zone
 from bot.domain.errors import NotAllowed, NotFound, UsageError
-from bot.messages import Message, Reply, safe_text
+from bot.messages import Message, Reply, hours_text, safe_text
 from bot.read import stats
 from bot.storage.orm import Cohort, CohortAdmin, Member, PlanWeek
 from bot.usecases.context import SHOWN_ON_HOME, WRITES, Ctx, UseCase
@@ -107,7 +107,7 @@ def member_or_join(ctx: Ctx) -> tuple[Member, str]:
     hours = budgets[budget].hours_per_week if budget in budgets else 0
     note = (
         f"I've added you to {safe_text(cohort.name, 80)} with the `{track}` track and the "
-        f"`{budget}` budget ({hours:g} h a week). Change them any time: "
+        f"`{budget}` budget ({hours_text(hours * 60)} a week). Change them any time: "
         "`/cohort me track <id>`, `/cohort me budget <full-time|part-time|minimal>`."
     )
     return member, note
@@ -242,7 +242,9 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
     t = content.tracks[track]
     b = content.budgets[budget]
     week1 = content.plan.weeks[0]
-    split = ", ".join(f"{b.split[cat]:g} h {cat}" for cat in CATEGORIES if b.split[cat])
+    split = ", ".join(
+        f"{hours_text(b.split[cat] * 60)} {cat}" for cat in CATEGORIES if b.split[cat]
+    )
     return Reply(
         Message(
             f"Welcome to {safe_text(cohort.name, 80)}, {safe_text(member.display_name, 80)}!",
@@ -250,7 +252,7 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
             blocks=(
                 f"Track: {t.name} — a realistic first role is {t.target_role}, "
                 f"usually {t.time_to_first_role} away.",
-                f"Budget: {b.name}, {b.hours_per_week:g} h a week ({split}).",
+                f"Budget: {b.name}, {hours_text(b.hours_per_week * 60)} a week ({split}).",
                 f"Day 1 of {PLAN_DAYS}. Week 1: {week1.default_goal}. Make it yours with "
                 "`/plan set 1 <goal>`.",
                 f"Prompts come at {member.cohort.prompt_time:%H:%M} your time "

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.content import Content
 from bot.domain.progress import reached
 from bot.domain.streaks import Streak
-from bot.messages import Message
+from bot.messages import Message, hours_text
 from bot.read import cards, stats
 from bot.storage.orm import Member, MilestoneAward, PlanWeek
 from bot.text import fill
@@ -50,7 +50,7 @@ def award(
             now,
             plan=plan,
             streak=got.streak,
-            hours=round(got.total_minutes / 60, 1),
+            hours=hours_text(got.total_minutes),
         )
         out.append(Message(f"🏅 {rule.title}: {fill(rule.message, values)}"))
     return out

@@ -129,3 +129,9 @@ def test_the_console_platform_prints_and_saves(tmp_path: Path) -> None:
     assert platform.find_sent(Destination("console", "w", "chan"), "k1") == second
     assert render(message, indent="") == "*Title*\nBody\nA: 1\n(chart: c.png)"
     assert one_line(Message("x" * 200), width=20).endswith("…")
+
+
+def test_a_quarter_hour_is_answered_in_minutes(app) -> None:
+    code, out = script(app, "/cohort start S\n/hours 0.25 b\n")
+    assert code == 0
+    assert "Logged 15 min of building for today." in out and "0.2 h" not in out

@@ -128,7 +128,7 @@ def test_hours_with_typed_options_logs_the_same_minutes_as_the_grammar(app, cloc
         callback = await h.slash(
             "hours", amount="1h30m", category="building", note="fixed the tests", day=1
         )
-        answered_privately(callback, "Logged 1.5 h of building for yesterday")
+        answered_privately(callback, "Logged 1 h 30 min of building for yesterday")
         await h.slash("hours", amount="90m", category="learning")
 
     run_with_bot(app, scenario)
@@ -146,7 +146,7 @@ def test_hours_undo_takes_back_the_last_entry(app):
         await h.slash("hours", amount="2h", category="learning")
         await h.slash("hours", amount="45m", category="networking")
         callback = await h.slash("hours-undo")
-        answered_privately(callback, "Removed 0.8 h of networking")
+        answered_privately(callback, "Removed 45 min of networking")
 
     run_with_bot(app, scenario)
     assert [(x.minutes, x.category) for x in all_rows(app, HourLog)] == [(120, "learning")]
@@ -158,8 +158,8 @@ def test_hours_log_lists_the_weeks_entries_privately(app):
         await h.slash("hours", amount="2h", category="learning", note="read ch. 3")
         await h.slash("hours", amount="45m", category="networking")
         callback = await h.slash("hours-log")
-        text = answered_privately(callback, "2 h learning · read ch. 3", "0.8 h networking")
-        assert "Total 2.8 h" in text
+        text = answered_privately(callback, "2 h learning · read ch. 3", "45 min networking")
+        assert "Total 2 h 45 min" in text  # the parts add up to the total
 
     run_with_bot(app, scenario)
     assert len(all_rows(app, HourLog)) == 2

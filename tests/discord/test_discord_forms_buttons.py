@@ -207,7 +207,7 @@ def test_buttons_on_a_prompt_keep_working_after_a_restart(app: App):
             callback_data(hours)["custom_id"],
             {"amount": "45m", "category": "n", "note": "coffee chat"},
         )
-        assert "Logged 0.8 h of networking" in private_text(logged)
+        assert "Logged 45 min of networking" in private_text(logged)
         snoozed = await h.click(ids[2], message=message)
         assert "Snoozed for 1 h" in private_text(snoozed)
         done = await h.click(ids[3], message=message)

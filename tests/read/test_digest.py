@@ -85,8 +85,8 @@ def test_the_digest_of_a_small_cohort_word_for_word(world, clock) -> None:
             "Hours: ▓▓░░░░░░░░ 11 h of 60 h target",
             # Mon-Fri for all four: 15 of 20 study days (Dee none).
             "Check-ins: 3 of 4 members · 75% of study days",
-            # W46 had no members yet; W47 Ana 5 h + Ben 2.5 h; W48 Ana 2 h.
-            "Hours, last 4 weeks: ▁▆▂█ 0 h · 7.5 h · 2 h · 11 h ↑",
+            # W46 had no members yet; W47 Ana 5 h + Ben 2 h 30 min; W48 Ana 2 h.
+            "Hours, last 4 weeks: ▁▆▂█ 0 h · 7 h 30 min · 2 h · 11 h ↑",
             # W47 15/20, W48 Ana 3 + Ben 5 + Cy 3 of 20, W49 15/20.
             "Check-in rate, last 4 weeks: ▁█▆█ — · 75% · 55% · 75% ↑",
             "Wins this week:\n"

@@ -67,9 +67,9 @@ def test_opted_in_members_are_ranked_by_hours_and_streaks_this_week_and_this_mon
 ) -> None:
     cohort_of_five(world, clock)
     assert lines(world, clock) == [
-        "This week's hours: 1. Ben 5 h · 2. Ana 3.5 h",
+        "This week's hours: 1. Ben 5 h · 2. Ana 3 h 30 min",
         "This week's streaks: 1. Ana 4 days · 2. Ben 2 days",
-        "December's hours: 1. Ana 6.5 h · 2. Ben 5 h",
+        "December's hours: 1. Ana 6 h 30 min · 2. Ben 5 h",
         "December's streaks: 1. Ana 9 days · 2. Ben 3 days",
         OPT_IN,
     ]
@@ -109,7 +109,7 @@ def test_the_week_board_resets_on_monday_and_the_month_board_on_the_first(world,
     cohort_of_five(world, clock)
     monday = lines(world, clock, dec(21))
     assert monday[0] == "This week's hours: nobody yet"
-    assert monday[2] == "December's hours: 1. Ana 6.5 h · 2. Ben 5 h"
+    assert monday[2] == "December's hours: 1. Ana 6 h 30 min · 2. Ben 5 h"
     january = lines(world, clock, date(2027, 1, 1))
     assert january[2] == "January's hours: nobody yet"
 

@@ -94,7 +94,7 @@ def midweek_message(app, *, drift_off: bool) -> Message:
 def test_the_balance_tip_rides_on_the_midweek_reminder(app) -> None:
     message = midweek_message(app, drift_off=False)
     assert message.blocks[1] == (
-        "This week so far: 9.0/5 h learning, 0.0/8 h building, 0.0/2 h networking"
+        "This week so far: 9 h of 5 h learning, 0 h of 8 h building, 0 h of 2 h networking"
     )
     assert len(message.blocks) == 3  # the plan line, the week so far, the tip
     with app.uow() as s:
@@ -144,3 +144,31 @@ def test_help_names_every_reminder_kind_that_can_be_turned_off() -> None:
     for kind in REMINDER_KINDS:
         assert kind.replace("_", "-") in text, kind
     assert "/cohort me leaderboard on" in text
+
+
+def test_the_midweek_reminder_shows_hours_whose_parts_add_up_to_the_total(app) -> None:
+    populate(app, {"ana": UTC_ZONE}, at=JOINED)
+    app.clock.set(datetime(2026, 12, 1, 18, tzinfo=UTC))
+    say(app, "ana", "/hours 3.5 learning")
+    say(app, "ana", "/hours 0.25 b")
+    platform = run_ticks(
+        app, datetime(2026, 12, 2, 8, tzinfo=UTC), datetime(2026, 12, 2, 10, tzinfo=UTC)
+    )
+    [(_, _, message)] = platform.sent
+    # Never "3.8 h logged" beside "3.5/5 h learning, 0.2/8 h building".
+    shown = text_of(message)
+    assert "This week so far: 3 h 30 min of 5 h learning, 15 min of 8 h building" in shown
+    assert "3 h 45 min" in message.text
+
+
+def test_a_category_without_a_target_still_counts_in_the_week_so_far(app) -> None:
+    populate(app, {"ana": UTC_ZONE}, at=JOINED)
+    say(app, "ana", "/cohort me budget minimal")  # 6 h, all building
+    app.clock.set(datetime(2026, 12, 1, 18, tzinfo=UTC))
+    say(app, "ana", "/hours 1h learning")
+    say(app, "ana", "/hours 2h building")
+    platform = run_ticks(
+        app, datetime(2026, 12, 2, 8, tzinfo=UTC), datetime(2026, 12, 2, 10, tzinfo=UTC)
+    )
+    [(_, _, message)] = platform.sent
+    assert "This week so far: 1 h of 0 h learning, 2 h of 6 h building" in message.blocks

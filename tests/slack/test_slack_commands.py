@@ -90,7 +90,7 @@ def test_checkin_edit_without_text_opens_the_modal_prefilled(slack):
 def test_hours_are_logged(slack):
     start_cohort(slack)
     r = slack.driver.command("/hours", "1h30m building fixed the tests")
-    assert "Logged 1.5 h of building" in r.json["text"]
+    assert "Logged 1 h 30 min of building" in r.json["text"]
     with slack.app.uow() as s:
         row = s.scalars(select(HourLog)).one()
         assert (row.minutes, row.category, row.note) == (90, "building", "fixed the tests")
@@ -103,8 +103,8 @@ def test_hours_log_answers_privately_with_the_weeks_entries(slack):
     r = slack.driver.command("/hours", "log")
     assert r.json["response_type"] == "ephemeral"
     text = r.json["text"] + json.dumps(r.json.get("blocks", []), ensure_ascii=False)
-    assert "1.5 h building · fixed the tests" in text and "0.8 h learning" in text
-    assert "Total 2.2 h" in text
+    assert "1 h 30 min building · fixed the tests" in text and "45 min learning" in text
+    assert "Total 2 h 15 min" in text  # the parts add up to the total
     assert count(slack.app, HourLog) == 2
 
 

@@ -207,7 +207,7 @@ def test_a_checkin_is_stored_with_its_parts_and_posted(world, clock) -> None:
     )
     assert reply.message.title == "Check-in saved"
     assert "Checked in for today. Streak: 1 day." in reply.message.text
-    assert "Logged 1 h learning, 0.5 h building." in reply.message.text
+    assert "Logged 1 h learning, 30 min building." in reply.message.text
     assert "Day 1 of 30" in reply.message.text
     card = reply.public[0]
     assert card.text == "Ana checked in"
@@ -339,8 +339,8 @@ def test_a_late_checkin_across_the_iso_week_counts_for_the_previous_sprint(world
 def test_hours_are_logged_in_minutes_with_the_week_total(world, clock) -> None:
     started(world, clock)
     reply = world.say("Ana", "/hours 90m learning read chapter 3")
-    assert "Logged 1.5 h of learning for today." in reply.message.text
-    assert "This week: 1.5 h of 5 h learning." in reply.message.text
+    assert "Logged 1 h 30 min of learning for today." in reply.message.text
+    assert "This week: 1 h 30 min of 5 h learning." in reply.message.text
     reply = world.say("Ana", "/hours 1h30m l")
     assert "This week: 3 h of 5 h learning." in reply.message.text
     with world.app.uow() as s:
@@ -348,6 +348,16 @@ def test_hours_are_logged_in_minutes_with_the_week_total(world, clock) -> None:
     assert sorted(rows, key=str) == sorted(
         [(90, "learning", "read chapter 3"), (90, "learning", None)], key=str
     )
+
+
+def test_a_quarter_hour_is_shown_as_15_min_and_the_week_adds_up(world, clock) -> None:
+    started(world, clock)
+    reply = world.say("Ana", "/hours 0.25 b")
+    assert "Logged 15 min of building for today." in reply.message.text  # never "0.2 h"
+    world.say("Ana", "/hours 3.5 learning")
+    log = world.say("Ana", "/hours log").message
+    shown = "\n".join([log.text, *log.blocks])
+    assert "Total 3 h 45 min: learning 3 h 30 min of 5 h · building 15 min of 8 h" in shown
 
 
 def test_late_hours_from_last_week_do_not_show_in_this_weeks_total(world, clock) -> None:
@@ -414,10 +424,10 @@ def test_hours_log_lists_this_weeks_entries_with_days_categories_and_notes(world
     assert reply.public == ()  # the notes are the member's own: a private answer
     assert reply.message.title == "Your hours this week (since Mon 30 Nov)"
     assert reply.message.text.splitlines() == [
-        "Tue 01 Dec · 1.5 h learning · read ch. 3",
+        "Tue 01 Dec · 1 h 30 min learning · read ch. 3",
         "Wed 02 Dec · 2 h building · wired the API",
-        "Wed 02 Dec · 0.5 h networking",
-        "Total 4 h: learning 1.5 h of 5 h · building 2 h of 8 h · networking 0.5 h of 2 h.",
+        "Wed 02 Dec · 30 min networking",
+        "Total 4 h: learning 1 h 30 min of 5 h · building 2 h of 8 h · networking 30 min of 2 h.",
     ]
 
 

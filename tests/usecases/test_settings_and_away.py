@@ -403,7 +403,7 @@ def test_forget_me_with_nothing_stored_is_not_found(cohort) -> None:
 def test_snooze_sets_snoozed_until_and_queues_one_prompt(cohort, clock) -> None:
     actor = cohort.actor("Ben")
     reply = cohort.app.core.handle(c.Snooze(minutes=90), actor)
-    assert reply.message.text.startswith("Snoozed for 1.5 h")
+    assert reply.message.text.startswith("Snoozed for 1 h 30 min")
     cohort.app.core.handle(c.Snooze(minutes=90), actor)
     until = MONDAY + timedelta(minutes=90)
     assert cohort.member("Ben").snoozed_until == until
