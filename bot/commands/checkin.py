@@ -175,7 +175,7 @@ def add_minutes(totals: dict[str, int], category: str, minutes: int, usage: str 
 
 
 _DAY_PREFIX = re.compile(
-    r"\s*(today|yesterday|[0-9]{1,4}d|[0-9]{1,4}[ \t]+days?[ \t]+ago"
+    r"\s*(today|tomorrow|yesterday|[0-9]{1,4}d|[0-9]{1,4}[ \t]+days?[ \t]+ago"
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[ \t]*(:|(?=\s)|\Z)",
     re.IGNORECASE,
 )
@@ -184,8 +184,8 @@ _DAY_PREFIX = re.compile(
 def leading_day(text: str, usage: str) -> tuple[c.Day, str]:
     """``yesterday: finished x`` -> ``(1, "finished x")``; no day word -> ``(0, text)``."""
     match = _DAY_PREFIX.match(text)
-    # "today I learned ..." is a sentence; "today: ..." names the day.
-    if match is None or (match.group(1).lower() == "today" and not match.group(2)):
+    # "today I learned ..." and "tomorrow I'll ..." are sentences; "today: ..." names the day.
+    if match is None or (match.group(1).lower() in ("today", "tomorrow") and not match.group(2)):
         return 0, text
     try:
         day = parse_day(match.group(1))

@@ -152,16 +152,20 @@ def is_category(text: str) -> bool:
 
 
 def parse_day(text: str) -> int | date | None:
-    """Days back (``today`` 0, ``yesterday`` 1, ``2d`` 2) or a date; None if not a day word.
+    """Days back (``today`` 0, ``yesterday`` 1, ``2d`` 2, ``tomorrow`` -1) or a date;
+    None if not a day word.
 
     Whether the day is within reach (0..3 days back) depends on the member's time
     zone, so the handler checks that; here only an impossible date is an error.
+    ``tomorrow`` is read as a day (never as a note) so the handler can say "not yet".
     """
     word = " ".join(text.strip().lower().split())
     if word == "today":
         return 0
     if word == "yesterday":
         return 1
+    if word == "tomorrow":
+        return -1
     if match := _DAYS_BACK.fullmatch(word):
         return int(match.group(1))
     if ISO_LOOKING.fullmatch(word):

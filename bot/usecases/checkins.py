@@ -40,7 +40,13 @@ def entry_day(member: Member, when: c.Day, now: datetime) -> date:
     today = stats.today_for(member, now)
     day = today - timedelta(days=when) if isinstance(when, int) else when
     if day > today:
-        raise UsageError("That day hasn't happened yet where you are.", _DAY_USAGE)
+        shown = f"{day:%a %d %b}" + (f" {day.year}" if day.year != today.year else "")
+        ahead = "tomorrow" if (day - today).days == 1 else shown
+        raise UsageError(
+            f"Not yet: {ahead} hasn't come where you are (it's {today:%a %d %b}). "
+            "Nothing was saved; log it on the day.",
+            _DAY_USAGE,
+        )
     joined = stats.joined_on(member)
     if day < joined:
         raise UsageError(

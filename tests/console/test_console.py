@@ -12,8 +12,9 @@ from adapters.console.render import ConsolePlatform, one_line, render
 from adapters.console.repl import ConsoleSession, run, slug
 from bot.messages import Attachment, Field, Message
 from bot.ports import Destination
-from bot.storage.orm import CheckInRow, Cohort
+from bot.storage.orm import CheckInRow, Cohort, HourLog
 from bot.usecases import APOLOGY
+from tests.support.db import count
 
 
 def script(app, text: str, **kw) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -135,3 +136,10 @@ def test_a_quarter_hour_is_answered_in_minutes(app) -> None:
     code, out = script(app, "/cohort start S\n/hours 0.25 b\n")
     assert code == 0
     assert "Logged 15 min of building for today." in out and "0.2 h" not in out
+
+
+def test_tomorrow_is_answered_not_yet_and_nothing_is_written(app) -> None:
+    code, out = script(app, "/cohort start S\n/hours 1h learning tomorrow\n/checkin tomorrow: x\n")
+    assert code == 1
+    assert out.count("Not yet: tomorrow hasn't come where you are") == 2
+    assert count(app, HourLog) == 0 and count(app, CheckInRow) == 0

@@ -494,3 +494,14 @@ def test_a_forged_plan_week_outside_1_to_4_gets_a_clear_error_not_sorry(app):
 
     run_with_bot(app, scenario)
     assert not any(w.done_at for w in all_rows(app, PlanWeek))
+
+
+def test_a_checkin_for_tomorrow_is_answered_not_yet_and_nothing_is_written(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        callback = await h.slash("checkin", text="tomorrow: x")
+        answered_privately(callback, "Not yet: tomorrow hasn't come where you are")
+
+    run_with_bot(app, scenario)
+    assert count(app, CheckInRow) == 0

@@ -253,3 +253,12 @@ def test_a_3000_character_checkin_is_stored_whole_and_posted_within_limits(slack
     card = slack.fake.wait_for("chat.postMessage")[0].body
     all_blocks_are_within_limits(card["blocks"])
     assert len(card["text"]) <= 3000
+
+
+def test_tomorrow_is_answered_not_yet_and_nothing_is_written(slack):
+    start_cohort(slack)
+    for command, text in (("/hours", "1h learning tomorrow"), ("/checkin", "tomorrow: x")):
+        r = slack.driver.command(command, text)
+        assert r.json["response_type"] == "ephemeral"
+        assert "Not yet: tomorrow hasn't come where you are" in r.json["text"]
+    assert count(slack.app, HourLog) == 0 and count(slack.app, CheckInRow) == 0

@@ -290,7 +290,31 @@ def test_a_checkin_four_days_back_is_refused(world, clock) -> None:
 def test_a_checkin_for_a_future_day_is_refused(world, clock) -> None:
     started(world, clock, days_ago=10)
     message = expect_unchanged(world, "/checkin 2026-12-01: tomorrow's news")
-    assert "hasn't happened yet" in message
+    assert message.startswith("Not yet: tomorrow hasn't come where you are (it's Mon 30 Nov).")
+    assert expect_unchanged(world, "/checkin 2026-12-03: later news").startswith(
+        "Not yet: Thu 03 Dec hasn't come"
+    )
+
+
+def test_tomorrow_is_a_day_not_yet_come_for_checkins_and_hours(world, clock) -> None:
+    started(world, clock, days_ago=10)
+    for line in (
+        "/checkin tomorrow: x",
+        "/hours 1h learning tomorrow",
+        "/hours 1h l tomorrow prep",
+    ):
+        message = expect_unchanged(world, line)
+        assert message.startswith("Not yet: tomorrow hasn't come where you are"), line
+        assert "Nothing was saved" in message
+    # Someone not yet in the cohort is not enrolled by a refused entry either.
+    expect_unchanged(world, "/hours 1h learning tomorrow", who="Ben")
+
+
+def test_tomorrow_in_a_sentence_is_still_the_checkin_text(world, clock) -> None:
+    started(world, clock)
+    world.say("Ana", "/checkin tomorrow I start lesson 5")
+    with world.app.uow() as s:
+        assert s.scalars(select(CheckInRow.did)).all() == ["tomorrow I start lesson 5"]
 
 
 def test_a_checkin_before_the_member_joined_is_refused(world, clock) -> None:
