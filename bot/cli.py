@@ -236,6 +236,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     now = app.clock.now()
     with app.uow() as session:
         cohort = _find_cohort(session, args.cohort)
+        if (why := reports.no_such_week(cohort, now, args.week)) is not None:
+            raise ConfigError(why)
         data = reports.cohort_summary(session, cohort, now, app.content, weeks_back=args.week)
     message = reports.summary_message(data, chart=bool(data.lines))
     print(message.plain())

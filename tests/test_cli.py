@@ -174,6 +174,17 @@ def test_report_prints_the_summary_and_writes_the_chart(scripted) -> None:
     assert chart.read_bytes().startswith(b"\x89PNG")
 
 
+def test_report_on_a_week_outside_the_cohort_says_there_is_no_such_week(scripted) -> None:
+    where, _ = scripted  # the cohort was started today
+    future = cohortbot("report", "t", "--week", "-1", cwd=where)
+    assert future.returncode == 2 and future.stdout == ""
+    assert "yet: it hasn't started" in one_line_error(future)
+    before = cohortbot("report", "t", "--week", "1", cwd=where)
+    assert before.returncode == 2 and before.stdout == ""
+    assert "for T: it started on" in one_line_error(before)
+    assert not list(where.glob("cohort-*.png"))
+
+
 def test_report_on_an_unknown_cohort_is_one_line(scripted) -> None:
     where, _ = scripted
     line = one_line_error(cohortbot("report", "nope", cwd=where))

@@ -180,6 +180,25 @@ class SummaryWeek:
         )
 
 
+def no_such_week(cohort: Cohort, now: datetime, weeks_back: int) -> str | None:
+    """Why the week ``weeks_back`` before this one has no summary, or None when it has one.
+
+    A week still to come, or one that ended before the cohort started, would show
+    only zeros ("Members: 0 ... Nobody looks stuck"), which reads like a real week.
+    """
+    wk = SummaryWeek.of(zone(cohort.timezone), now, weeks_back)
+    name = iso_week(wk.start)
+    if weeks_back < 0:
+        return f"There's no week {name} yet: it hasn't started. This week is the latest."
+    if wk.last < cohort.start_date:
+        start = cohort.start_date
+        return (
+            f"There's no week {name} for {safe_text(cohort.name, 80)}: it started on "
+            f"{start:%a %d %b %Y}, in week {iso_week(start)}. Its first summary is that week's."
+        )
+    return None
+
+
 def cohort_summary(
     session: Session, cohort: Cohort, now: datetime, content: Content, weeks_back: int = 0
 ) -> CohortSummary:

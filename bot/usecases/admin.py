@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import commands as c
+from bot.domain.errors import NotFound
 from bot.messages import Message, Reply, safe_text
 from bot.usecases import membership
 from bot.usecases.context import SLOW_REPORT, Ctx, UseCase
@@ -12,6 +13,8 @@ def summary(ctx: Ctx, cmd: c.ShowSummary) -> Reply:
     from bot.read import reports  # matplotlib is heavy; load it only when a summary is asked for
 
     cohort = membership.require_admin(ctx)
+    if (why := reports.no_such_week(cohort, ctx.now, cmd.weeks_back)) is not None:
+        raise NotFound(why)
     data = reports.cohort_summary(
         ctx.session, cohort, ctx.now, ctx.content, weeks_back=cmd.weeks_back
     )

@@ -6,6 +6,7 @@ like Discord's, and asserts on what the fake received and on the database.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, timedelta
 
@@ -505,3 +506,18 @@ def test_a_checkin_for_tomorrow_is_answered_not_yet_and_nothing_is_written(app):
 
     run_with_bot(app, scenario)
     assert count(app, CheckInRow) == 0
+
+
+def test_a_summary_of_the_week_before_the_cohort_says_there_is_no_such_week(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        payload = interaction(2, command_data("cohort-admin", "summary", weeks_back=1), admin=True)
+        await h.send(payload)
+        [follow] = await h.fake.wait_request(
+            "POST", rf"/webhooks/{APP_ID}/{payload['token']}", timeout=20
+        )
+        text = json.dumps(follow.json, ensure_ascii=False)
+        assert "There's no week" in text and "it started on" in text
+        assert not follow.files and "Members:" not in text
+
+    run_with_bot(app, scenario)

@@ -262,3 +262,12 @@ def test_tomorrow_is_answered_not_yet_and_nothing_is_written(slack):
         assert r.json["response_type"] == "ephemeral"
         assert "Not yet: tomorrow hasn't come where you are" in r.json["text"]
     assert count(slack.app, HourLog) == 0 and count(slack.app, CheckInRow) == 0
+
+
+def test_a_summary_of_the_week_before_the_cohort_says_there_is_no_such_week(slack):
+    start_cohort(slack)
+    slack.driver.command("/cohort", "summary last")
+    answer = slack.fake.wait_for("response_url")[0].body
+    assert "There's no week" in answer["text"] and "it started on" in answer["text"]
+    assert "Members:" not in answer["text"]
+    assert not slack.fake.calls_to("files.getUploadURLExternal")

@@ -787,6 +787,25 @@ BAD_LINES = [
 ]
 
 
+def test_a_summary_of_a_week_before_the_cohort_says_there_is_no_such_week(world, clock) -> None:
+    started(world, clock)  # Monday 30 Nov 2026, week 2026-W49
+    message = expect_unchanged(world, "/cohort summary last", error=NotFound)
+    assert message == (
+        "There's no week 2026-W48 for AI Switchers: it started on Mon 30 Nov 2026, "
+        "in week 2026-W49. Its first summary is that week's."
+    )
+    assert "Members: 1" in world.say("Ana", "/cohort summary").message.plain()
+    clock.advance(timedelta(weeks=1))
+    assert "week 2026-W49" in world.say("Ana", "/cohort summary last").message.plain()
+
+
+def test_a_summary_of_a_week_still_to_come_says_it_has_not_started(world, clock) -> None:
+    started(world, clock)
+    shown = re.escape("There's no week 2026-W50 yet: it hasn't started.")
+    with pytest.raises(NotFound, match=shown):
+        world.app.core.handle(c.ShowSummary(weeks_back=-1), world.actor("Ana"))
+
+
 def test_every_error_leaves_the_database_unchanged(world, clock) -> None:
     started(world, clock, days_ago=5)
     world.say("Ben", "/cohort join")
