@@ -54,6 +54,9 @@ class MemberSchedule:
     quiet_end: time | None = None
     reminders_off: frozenset[str] = frozenset()
     away: frozenset[date] = frozenset()  # the member's away days and the cohort's rest days
+    # The member's own away days alone: coming back from one starts the inactivity count
+    # again (a cohort rest day only doesn't count, or the notes would never stop).
+    own_away: frozenset[date] = frozenset()
     last_checkin: date | None = None
     snoozed_until: datetime | None = None
     active: bool = True
@@ -106,6 +109,19 @@ def _delivery_moment(
     return moment.astimezone(_zone("UTC"))
 
 
+def _seen_on(m: MemberSchedule, day: date) -> date | None:
+    """The day inactivity counts from: the last check-in, or the last away day since.
+
+    Days missed before the member's time away do not carry over it: coming back
+    from a break starts a fresh count, so the first day back brings the usual
+    prompt, never "We miss you".
+    """
+    back_from = max((d for d in m.own_away if d < day), default=None)
+    if back_from is None or (m.last_checkin is not None and m.last_checkin >= back_from):
+        return m.last_checkin
+    return back_from
+
+
 def member_kind(m: MemberSchedule, day: date) -> str | None:
     """Which scheduled message (if any) a member gets on their local ``day``."""
     if not m.active or day < m.joined_on or day in m.away:
@@ -119,7 +135,7 @@ def member_kind(m: MemberSchedule, day: date) -> str | None:
         and (INACTIVITY not in m.reminders_off)
     ):
         missed = missed_study_days(
-            m.last_checkin, since=m.joined_on, today=day, study_days=m.study_days, away=m.away
+            _seen_on(m, day), since=m.joined_on, today=day, study_days=m.study_days, away=m.away
         )
         # Two kind notes, after N and 2N missed study days, then quiet: nagging someone
         # who has stepped away does not bring them back (admins still see them at risk).

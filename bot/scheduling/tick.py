@@ -120,6 +120,7 @@ def load_schedules(
                 quiet_end=q_end,
                 reminders_off=frozenset(k for k in off.split(",") if k) if off else frozenset(),
                 away=frozenset(member_away | cohort_rest) if member_away else cohort_rest,
+                own_away=frozenset(member_away) if member_away else empty,
                 last_checkin=last,
                 snoozed_until=snoozed,
             )

@@ -547,6 +547,25 @@ def test_away_days_do_not_count_toward_inactivity() -> None:
     assert member_kind(m, FRI) == WEEKLY_REVIEW  # Tue and Thu missed: two
 
 
+def test_the_first_day_back_from_time_away_brings_the_usual_prompt_not_we_miss_you() -> None:
+    # Checked in Thu 8 Jan; missed Fri, Mon, Tue; away Wed to Sun (5 days); back Mon 19.
+    back = MON + timedelta(weeks=1)
+    away = frozenset(WED + timedelta(days=n) for n in range(5))
+    m = member(last_checkin=date(2026, 1, 8), away=away, own_away=away)
+    assert member_kind(m, back) == SPRINT_KICKOFF
+    assert member_kind(m, back + timedelta(days=1)) == CHECKIN_PROMPT
+    # The count starts again after the break: three study days missed since, then a note.
+    assert member_kind(m, back + timedelta(days=3)) == INACTIVITY
+
+
+def test_a_rest_day_does_not_count_but_does_not_restart_the_count() -> None:
+    # A cohort rest day is not the member's own break: it is skipped, not a fresh start,
+    # so a member who has gone quiet still gets only the two notes.
+    m = member(last_checkin=date(2026, 1, 8), away=frozenset({TUE}))
+    assert member_kind(m, WED) == MIDWEEK_REMINDER  # Fri, Mon: two
+    assert member_kind(m, THU) == INACTIVITY  # Fri, Mon, Wed: three
+
+
 def test_inactivity_counts_from_joining_when_there_is_no_checkin() -> None:
     m = member(joined_on=MON, last_checkin=None)
     assert member_kind(m, WED) == MIDWEEK_REMINDER  # Mon, Tue missed

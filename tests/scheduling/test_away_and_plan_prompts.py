@@ -121,3 +121,22 @@ def test_the_progress_card_and_app_home_show_the_plan_day_and_goal(app) -> None:
     plan = next(card for card in cards if card.title == "Your 30-day plan")
     assert plan.text.startswith("Day 9 of 30")
     assert plan.fields[1].value == "build a churn model"
+
+
+def test_the_first_day_back_from_five_days_away_is_not_we_miss_you(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))  # Mon 30 Nov
+    for n in range(3):  # Mon 30 Nov to Wed 2 Dec
+        say(app, f"/checkin day {n + 1}", at=noon(date(2026, 11, 30) + timedelta(days=n)))
+    # Missed Thu, Fri and Mon: two before the break, the third on its eve; away Tue 8 to
+    # Sat 12 Dec. The missed days before a break do not carry over it.
+    say(app, "/cohort me away 5 days", at=datetime(2026, 12, 8, 6, tzinfo=UTC))
+    away = run_ticks(
+        app, datetime(2026, 12, 8, 7, tzinfo=UTC), datetime(2026, 12, 13, 22, tzinfo=UTC)
+    )
+    assert member_sent(away) == []
+    # Monday 14 Dec, her first study day back: the week's kickoff, not an inactivity note.
+    back = run_ticks(
+        app, datetime(2026, 12, 13, 23, tzinfo=UTC), datetime(2026, 12, 14, 22, tzinfo=UTC)
+    )
+    assert [k.split(":")[0] for k in member_sent(back)] == [schedule.SPRINT_KICKOFF]
+    assert all("We miss you" not in (m.title or "") for _, _, m in back.sent)
