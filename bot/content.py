@@ -26,9 +26,12 @@ TRIGGERS: tuple[str, ...] = (
     "inactivity", "milestone", "digest", "mix_drift",
 )  # fmt: skip
 PLACEHOLDERS: frozenset[str] = frozenset({
-    "name", "day", "week", "week_goal", "streak", "hours", "target",
+    "name", "day", "plan_day", "week", "week_goal", "streak", "hours", "target",
     "category", "ahead", "behind", "count",
 })  # fmt: skip
+# Texts naming the plan's day, week or week goal are true only during the 30-day plan;
+# after it they are not chosen ({plan_day} speaks of the member's week instead).
+PLAN_ONLY_PLACEHOLDERS: frozenset[str] = frozenset({"day", "week", "week_goal"})
 MILESTONE_KINDS: tuple[str, ...] = (
     "first_checkin", "streak", "total_hours", "budget_week", "plan_week",
     "plan_complete", "portfolio_project",
@@ -198,12 +201,19 @@ class Content:
     milestones: list[Milestone]
 
     def nudges_for(
-        self, trigger: str, track: str | None, category: str | None = None
+        self,
+        trigger: str,
+        track: str | None,
+        category: str | None = None,
+        *,
+        plan_over: bool = False,
     ) -> list[Nudge]:
         """Nudges for a trigger: the track's own plus the general ones, in file order.
 
         With a category (mix drift: the neglected one), nudges about another
-        category are left out; nudges about no category in particular stay.
+        category are left out; nudges about no category in particular stay. Once
+        the member's 30-day plan is over, nudges about its day, week or goal are
+        left out too: "Day 30 of 30" on day 37 is not true.
         """
         return [
             nudge
@@ -211,6 +221,7 @@ class Content:
             if nudge.trigger == trigger
             and (nudge.tracks is None or (track is not None and track in nudge.tracks))
             and (category is None or nudge.category in (None, category))
+            and not (plan_over and placeholders_in(nudge.text) & PLAN_ONLY_PLACEHOLDERS)
         ]
 
 
@@ -248,6 +259,14 @@ def _walk_strings(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _walk_strings(item, (*loc, index))
+
+
+def placeholders_in(text: str) -> frozenset[str]:
+    """The ``{placeholder}`` names a text uses (none for malformed braces)."""
+    try:
+        return frozenset(f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
+    except ValueError:
+        return frozenset()
 
 
 def _text_problems(file: str, raw: Any) -> Iterator[ContentProblem]:

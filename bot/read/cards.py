@@ -39,12 +39,19 @@ def plan_line(
     """The "Day N of 30 — this week: <goal>" line of check-in replies and prompts."""
     day = plan_day(member.plan_start, stats.today_for(member, now))
     if day > PLAN_DAYS:
-        return "Your 30-day plan is behind you — keep the sprints going."
+        return f"{path_day(day)} — your 30-day plan is behind you; keep the sprints going."
     week = plan_week(day)
     if plan is None:
         plan = stats.plan_weeks(session, member.id)
     goal = plan_goal(content, plan.get(week), week)
     return f"Day {day} of {PLAN_DAYS} — this week: {safe_text(goal, 300)}."
+
+
+def path_day(day: int) -> str:
+    """Where the member is on their path: "Day 9 of 30", then "Week 6 since you joined"."""
+    if day <= PLAN_DAYS:
+        return f"Day {max(day, 1)} of {PLAN_DAYS}"
+    return f"Week {(day - 1) // 7 + 1} since you joined"
 
 
 def values_for(
@@ -65,6 +72,7 @@ def values_for(
     values: dict[str, Any] = {
         "name": safe_text(member.display_name, 80),
         "day": min(max(day, 1), PLAN_DAYS),
+        "plan_day": path_day(day),
         "week": week,
         "week_goal": safe_text(plan_goal(content, plan.get(week), week), 300),
     }

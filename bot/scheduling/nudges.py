@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import Content
 from bot.domain import schedule
+from bot.domain.calendar import PLAN_DAYS, plan_day
 from bot.domain.progress import choose, mix_drift
 from bot.domain.schedule import MIX_DRIFT
 from bot.messages import Button, Message, hours_text
@@ -37,10 +38,16 @@ TITLES = {
 
 
 def pick_nudge(
-    content: Content, member: Member, trigger: str, seed: str, category: str | None = None
+    content: Content,
+    member: Member,
+    trigger: str,
+    seed: str,
+    category: str | None = None,
+    *,
+    plan_over: bool = False,
 ) -> tuple[str, str] | None:
     """(nudge id, raw text) for the member, avoiding the last one of that trigger."""
-    candidates = content.nudges_for(trigger, member.track, category)
+    candidates = content.nudges_for(trigger, member.track, category, plan_over=plan_over)
     chosen = choose(
         [n.id for n in candidates], last=(member.last_nudges or {}).get(trigger), seed=seed
     )
@@ -72,7 +79,8 @@ def member_message(
     )
     blocks: list[str] = [cards.plan_line(session, content, member, now, plan)]
     nudge_id: str | None = None
-    picked = pick_nudge(content, member, kind, seed=key)
+    plan_over = plan_day(member.plan_start, today) > PLAN_DAYS
+    picked = pick_nudge(content, member, kind, seed=key, plan_over=plan_over)
     text = fill(picked[1], values) if picked else TITLES[kind]
     if picked:
         nudge_id = picked[0]
@@ -91,7 +99,14 @@ def member_message(
         # The balance tip rides on the mid-week reminder; it is its own kind to turn off.
         drift = None if MIX_DRIFT in member.reminders_off.split(",") else mix_drift(week, targets)
         if drift is not None:
-            tip = pick_nudge(content, member, MIX_DRIFT, seed=key + ":drift", category=drift.behind)
+            tip = pick_nudge(
+                content,
+                member,
+                MIX_DRIFT,
+                seed=key + ":drift",
+                category=drift.behind,
+                plan_over=plan_over,
+            )
             if tip:
                 blocks.append(
                     fill(

@@ -6,12 +6,15 @@ through the same commands people type. Both databases.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from bot.commands import parse
 from bot.domain import commands as c
 from bot.domain import schedule
 from bot.messages import Reply
+from bot.read.cards import path_day
+from bot.text import fill
 from tests.scheduling.sched_fakes import FakePlatform
 from tests.scheduling.sched_world import actor, populate, run_ticks
 
@@ -140,3 +143,59 @@ def test_the_first_day_back_from_five_days_away_is_not_we_miss_you(app) -> None:
     )
     assert [k.split(":")[0] for k in member_sent(back)] == [schedule.SPRINT_KICKOFF]
     assert all("We miss you" not in (m.title or "") for _, _, m in back.sent)
+
+
+def test_the_monday_after_joining_on_a_wednesday_does_not_start_week_1(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 12, 1, 23, tzinfo=UTC))  # Wed 2 Dec
+    for n in range(3):  # Wed to Fri
+        say(app, f"/checkin day {n + 1}", at=noon(date(2026, 12, 2) + timedelta(days=n)))
+    platform = run_ticks(
+        app, datetime(2026, 12, 7, 6, tzinfo=UTC), datetime(2026, 12, 7, 10, tzinfo=UTC)
+    )
+    [(key, _, message)] = platform.sent
+    assert key.startswith(schedule.SPRINT_KICKOFF)
+    assert message.blocks[0].startswith("Day 6 of 30 — this week: ")
+    assert "starts today" not in message.text and "begins" not in message.text
+
+
+def test_no_sprint_kickoff_says_a_plan_week_starts_on_its_monday(content) -> None:
+    # The kickoff comes on Mondays; a plan week starts on the member's join weekday.
+    values = {"name": "Ana", "day": 6, "plan_day": "Day 6 of 30", "week": 1, "week_goal": "x"}
+    values |= {"target": "15 h", "hours": "0 h", "streak": 0}
+    for track in content.tracks:
+        for nudge in content.nudges_for(schedule.SPRINT_KICKOFF, track):
+            text = fill(nudge.text, values)
+            assert not re.search(r"starts today|begins", text), (nudge.id, text)
+
+
+def test_after_day_30_prompts_speak_of_the_week_since_joining(app) -> None:
+    populate(app, {"ana": ZONE}, at=datetime(2026, 11, 29, 23, tzinfo=UTC))  # Mon 30 Nov
+    platform = run_ticks(  # days 36 to 45: Mon 4 to Wed 13 Jan
+        app,
+        datetime(2027, 1, 4, 6, tzinfo=UTC),
+        datetime(2027, 1, 13, 10, tzinfo=UTC),
+        step=timedelta(hours=1),
+    )
+    sent = [(k, m) for k, _, m in platform.sent if k and not k.startswith("digest:")]
+    assert len(sent) >= 6
+    for key, message in sent:
+        shown = "\n".join([message.text, *message.blocks])
+        assert not re.search(r"Day \d+|of 30|[Ww]eek [1-4] (goal|of)", shown), (key, shown)
+        stamp = key.rsplit(":", 1)[1]
+        if "-W" not in stamp:
+            week = (date.fromisoformat(stamp) - date(2026, 11, 30)).days // 7 + 1
+            assert message.blocks[0] == (
+                f"Week {week} since you joined — your 30-day plan is behind you; "
+                "keep the sprints going."
+            ), key
+
+
+def test_the_path_day_is_the_plan_day_then_the_week_since_joining() -> None:
+    assert [path_day(d) for d in (1, 9, 30, 31, 37, 43)] == [
+        "Day 1 of 30",
+        "Day 9 of 30",
+        "Day 30 of 30",
+        "Week 5 since you joined",
+        "Week 6 since you joined",
+        "Week 7 since you joined",
+    ]
