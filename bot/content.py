@@ -102,6 +102,9 @@ class Plan(_Model):
     days: int = Field(gt=0)
     weeks: list[PlanWeek]
     review_questions: list[str] = Field(min_length=1)
+    # Weeks that replace the template's for budgets with no learning hours (minimal):
+    # there the learning happens inside the project, so week 1 is not "start a course".
+    building_first: list[PlanWeek] = Field(default_factory=list)
 
 
 class PortfolioProject(_Model):
@@ -199,6 +202,14 @@ class Content:
     prompts: Prompts
     nudges: list[Nudge]
     milestones: list[Milestone]
+
+    def plan_weeks_for(self, budget: str | None) -> list[PlanWeek]:
+        """The plan's four weeks for a budget mode: building-first when it has no learning."""
+        mode = self.budgets.get(budget or "")
+        if mode is None or mode.split.get("learning", 0) > 0 or not self.plan.building_first:
+            return self.plan.weeks
+        instead = {week.week: week for week in self.plan.building_first}
+        return [instead.get(week.week, week) for week in self.plan.weeks]
 
     def nudges_for(
         self,
@@ -432,6 +443,12 @@ def _cross_problems(parsed: _Parsed) -> Iterator[ContentProblem]:
         yield ContentProblem(
             "plan.yaml", "weeks", f"needs weeks 1, 2, 3 and 4 once each, found {found}"
         )
+    if plan is not None:
+        found = [week.week for week in plan.building_first]
+        if len(set(found)) != len(found) or not set(found) <= {1, 2, 3, 4}:
+            yield ContentProblem(
+                "plan.yaml", "building_first", f"weeks 1 to 4 at most once each, found {found}"
+            )
     portfolio: Portfolio | None = parsed.single.get("portfolio.yaml")
     if portfolio is not None:
         numbers = [project.number for project in portfolio.projects]

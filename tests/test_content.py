@@ -319,3 +319,14 @@ def test_a_problem_reads_as_file_path_and_message() -> None:
     assert str(ContentProblem("milestones.yaml", "", "file is missing")) == (
         "milestones.yaml: file is missing"
     )
+
+
+def test_a_budget_without_learning_hours_gets_a_plan_without_a_course(content) -> None:
+    for budget in content.budgets.values():
+        weeks = content.plan_weeks_for(budget.id)
+        assert [w.week for w in weeks] == [1, 2, 3, 4]
+        shown = " ".join(f"{w.title} {w.default_goal} {w.example} {w.hint}" for w in weeks)
+        if budget.split["learning"] == 0:
+            assert "course" not in shown.lower(), budget.id
+        else:
+            assert weeks == content.plan.weeks, budget.id

@@ -22,11 +22,11 @@ from bot.storage.orm import AwayPeriod, Member, MilestoneAward, PlanWeek, Sprint
 FREEZE_NEWS_DAYS = 7  # /progress tells of a freeze used this many days back, at most
 
 
-def plan_goal(content: Content, row: PlanWeek | None, week: int) -> str:
-    """The member's own goal for a plan week, else the template's."""
+def plan_goal(content: Content, row: PlanWeek | None, week: int, budget: str | None = None) -> str:
+    """The member's own goal for a plan week, else the template's for their budget."""
     if row is not None and row.goal:
         return row.goal
-    return content.plan.weeks[week - 1].default_goal
+    return content.plan_weeks_for(budget)[week - 1].default_goal
 
 
 def plan_line(
@@ -43,7 +43,7 @@ def plan_line(
     week = plan_week(day)
     if plan is None:
         plan = stats.plan_weeks(session, member.id)
-    goal = plan_goal(content, plan.get(week), week)
+    goal = plan_goal(content, plan.get(week), week, member.budget)
     return f"Day {day} of {PLAN_DAYS} — this week: {safe_text(goal, 300)}."
 
 
@@ -74,7 +74,7 @@ def values_for(
         "day": min(max(day, 1), PLAN_DAYS),
         "plan_day": path_day(day),
         "week": week,
-        "week_goal": safe_text(plan_goal(content, plan.get(week), week), 300),
+        "week_goal": safe_text(plan_goal(content, plan.get(week), week, member.budget), 300),
     }
     values.update(extra)
     return values
@@ -126,14 +126,14 @@ def plan_card(session: Session, content: Content, member: Member, now: datetime)
     day = plan_day(member.plan_start, stats.today_for(member, now))
     current = plan_week(day)
     fields = []
-    for tmpl in content.plan.weeks:
+    for tmpl in content.plan_weeks_for(member.budget):
         row = rows.get(tmpl.week)
         mark = "✅" if row is not None and row.done_at else ("▶" if tmpl.week == current else "·")
         own = "" if row is not None and row.goal else " (template — make it yours)"
         fields.append(
             Field(
                 f"{mark} Week {tmpl.week}: {tmpl.title}",
-                safe_text(plan_goal(content, row, tmpl.week), 300) + own,
+                safe_text(plan_goal(content, row, tmpl.week, member.budget), 300) + own,
             )
         )
     done = sum(1 for r in rows.values() if r.done_at)

@@ -241,7 +241,7 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
     member = enrol(ctx, cohort, track, budget, member)
     t = content.tracks[track]
     b = content.budgets[budget]
-    week1 = content.plan.weeks[0]
+    week1 = content.plan_weeks_for(budget)[0]
     split = ", ".join(
         f"{hours_text(b.split[cat] * 60)} {cat}" for cat in CATEGORIES if b.split[cat]
     )

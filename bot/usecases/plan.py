@@ -38,9 +38,10 @@ def mark_plan_done(ctx: Ctx, cmd: c.MarkPlanDone) -> Reply:
         return Reply(Message(f"Week {cmd.week} is open again."))
     ctx.session.flush()
     celebrations = milestones.award(ctx.session, ctx.content, member, ctx.now, plan=plan)
+    goal = cards.plan_goal(ctx.content, row, cmd.week, member.budget)
     text = "\n".join(
         [
-            f"Week {cmd.week} done: {safe_text(cards.plan_goal(ctx.content, row, cmd.week), 300)}",
+            f"Week {cmd.week} done: {safe_text(goal, 300)}",
             *(m.text for m in celebrations),
         ]
     )
@@ -57,7 +58,8 @@ def review_plan_week(ctx: Ctx, cmd: c.ReviewPlanWeek) -> Reply:
     week = plan_week(day)
     if cmd.done:
         return mark_plan_done(ctx, c.MarkPlanDone(week))
-    goal = cards.plan_goal(ctx.content, stats.plan_weeks(ctx.session, member.id).get(week), week)
+    rows = stats.plan_weeks(ctx.session, member.id)
+    goal = cards.plan_goal(ctx.content, rows.get(week), week, member.budget)
     return Reply(
         Message(
             f"Not yet is fine. Week {week}: {safe_text(goal, 300)} — what's the smallest next "

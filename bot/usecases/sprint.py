@@ -42,7 +42,8 @@ def sprint_for(session: Session, content: Content, member: Member, now: datetime
     day = plan_day(member.plan_start, today)
     if 1 <= day <= PLAN_DAYS:
         pw = plan_week(day)
-        goal = cards.plan_goal(content, stats.plan_weeks(session, member.id).get(pw), pw)
+        rows = stats.plan_weeks(session, member.id)
+        goal = cards.plan_goal(content, rows.get(pw), pw, member.budget)
         sprint.goals.append(SprintGoal(position=1, text=goal, source="plan"))
     session.add(sprint)
     try:

@@ -143,3 +143,9 @@ def test_tomorrow_is_answered_not_yet_and_nothing_is_written(app) -> None:
     assert code == 1
     assert out.count("Not yet: tomorrow hasn't come where you are") == 2
     assert count(app, HourLog) == 0 and count(app, CheckInRow) == 0
+
+
+def test_a_minimal_budget_plan_starts_by_building(app) -> None:
+    code, out = script(app, "/cohort start S\n/cohort join other minimal\n/plan\n/checkin hi\n")
+    assert code == 0
+    assert "Pick one small project" in out and "course" not in out

@@ -521,3 +521,15 @@ def test_a_summary_of_the_week_before_the_cohort_says_there_is_no_such_week(app)
         assert not follow.files and "Members:" not in text
 
     run_with_bot(app, scenario)
+
+
+def test_a_minimal_budget_member_gets_a_building_first_plan(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        joined = await h.slash("cohort", "join", person=BO, track="data_analyst", budget="minimal")
+        text = answered_privately(joined, "You're in", "Week 1: Pick one small project")
+        assert "course" not in text
+        plan = await h.slash("plan", person=BO)
+        assert "course" not in answered_privately(plan, "Pick one small project")
+
+    run_with_bot(app, scenario)

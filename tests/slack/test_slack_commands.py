@@ -271,3 +271,15 @@ def test_a_summary_of_the_week_before_the_cohort_says_there_is_no_such_week(slac
     assert "There's no week" in answer["text"] and "it started on" in answer["text"]
     assert "Members:" not in answer["text"]
     assert not slack.fake.calls_to("files.getUploadURLExternal")
+
+
+def test_a_minimal_budget_member_gets_a_building_first_plan(slack):
+    start_cohort(slack)
+    d = slack.driver
+    joined = d.command("/cohort", "join data_analyst minimal").json["text"]
+    assert "Week 1: Pick one small project from my own field" in joined
+    plan = d.command("/plan").json
+    shown = plan["text"] + json.dumps(plan.get("blocks", []), ensure_ascii=False)
+    assert "Pick one small project" in shown and "course" not in shown
+    checkin = d.command("/checkin", "loaded the data").json["text"]
+    assert "this week: Pick one small project" in checkin and "course" not in checkin

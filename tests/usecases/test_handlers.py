@@ -806,6 +806,25 @@ def test_a_summary_of_a_week_still_to_come_says_it_has_not_started(world, clock)
         world.app.core.handle(c.ShowSummary(weeks_back=-1), world.actor("Ana"))
 
 
+def test_the_plan_and_prompts_of_a_minimal_budget_start_by_building(world, clock) -> None:
+    started(world, clock)  # Ana, part-time: the template starts with a course
+    assert "Start one specific course" in world.say("Ana", "/checkin day one").message.text
+    world.say("Ana", "/cohort me budget minimal")
+    shown = [
+        world.say("Ana", "/progress").message,
+        world.say("Ana", "/plan").message,
+        world.say("Ana", "/sprint").message,
+    ]
+    for message in shown:
+        text = message.plain()
+        assert "course" not in text, text
+    assert "Pick one small project from my own field" in shown[0].plain()
+    assert "Week 1: Pick one small project" in shown[1].plain()
+    # A goal the member wrote is theirs, whatever the budget.
+    world.say("Ana", "/plan set 1 finish the fast.ai course")
+    assert "finish the fast.ai course" in world.say("Ana", "/progress").message.plain()
+
+
 def test_every_error_leaves_the_database_unchanged(world, clock) -> None:
     started(world, clock, days_ago=5)
     world.say("Ben", "/cohort join")
