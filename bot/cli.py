@@ -56,9 +56,19 @@ def _app(settings: Settings, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return plugins.adapter("console").demo(  # type: ignore[attr-defined]
-        out_dir=Path(args.out), days=args.days, seed=args.seed, content_dir=_settings().content_dir
-    )
+    from bot.domain.errors import UserError
+
+    try:
+        return int(
+            plugins.adapter("console").demo(  # type: ignore[attr-defined]
+                out_dir=Path(args.out),
+                days=args.days,
+                seed=args.seed,
+                content_dir=_settings().content_dir,
+            )
+        )
+    except UserError as exc:  # a folder it may not write into, a --days it cannot run
+        raise ConfigError(exc.message) from None
 
 
 def cmd_console(args: argparse.Namespace) -> int:

@@ -210,6 +210,8 @@ def test_demo_prints_the_days_a_summary_and_writes_a_chart(demo) -> None:
     assert "Check-in rate:" in stdout and "Members: 12" in stdout
     assert "checked in" in stdout
     assert "⚠" not in stdout  # the simulated members make no mistakes the bot must refuse
-    chart = out / "cohort-chart.png"
+    named = re.findall(r"\(chart: (\S+)\)", stdout)
+    assert named == ["cohort-2026-W10.png"]
+    chart = out / named[0]
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert (out / "demo.db").exists()
