@@ -156,6 +156,22 @@ def test_tick_at_the_next_prompt_sends_it(scripted, tmp_path: Path) -> None:
     assert re.search(r"\d+ due, 0 queued; console: 0 sent", again.stdout), again.stdout
 
 
+def test_with_zero_grace_the_on_time_tick_still_sends_and_a_late_one_does_not(
+    scripted, tmp_path: Path
+) -> None:
+    where = copy_of(scripted, tmp_path)
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    late = cohortbot("tick", "--at", f"{day.isoformat()}T09:05:00Z", cwd=where, GRACE_MINUTES="0")
+    assert re.search(r"0 due, 0 queued; console: 0 sent", late.stdout), late.stdout
+    on_time = cohortbot(
+        "tick", "--at", f"{day.isoformat()}T09:00:20Z", cwd=where, GRACE_MINUTES="0"
+    )
+    assert on_time.returncode == 0, on_time.stderr
+    assert re.search(r"1 due, 1 queued; console: 1 sent", on_time.stdout), on_time.stdout
+
+
 def test_tick_with_a_bad_moment_is_one_line(tmp_path: Path) -> None:
     line = one_line_error(cohortbot("tick", "--at", "not-a-time", cwd=tmp_path))
     assert "not-a-time" in line and "ISO-8601" in line

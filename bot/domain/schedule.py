@@ -32,6 +32,15 @@ MEMBER_KINDS = (SPRINT_KICKOFF, WEEKLY_REVIEW, MIDWEEK_REMINDER, CHECKIN_PROMPT,
 MIX_DRIFT = "mix_drift"
 REMINDER_KINDS = (*MEMBER_KINDS, MIX_DRIFT)
 DEFAULT_GRACE = timedelta(hours=2)
+# How often the scheduler ticks by default: a message is due for at least this long.
+TICK_EVERY = timedelta(minutes=1)
+
+
+def due_window(grace: timedelta, tick_every: timedelta = TICK_EVERY) -> timedelta:
+    """How long after its moment a message is still due: the grace, and never less than
+    one tick. A grace of zero means "no catch-up after downtime", not "nothing": with an
+    empty window (``moment <= now < moment``) no tick could ever find a message due."""
+    return max(grace, tick_every)
 
 
 @lru_cache(maxsize=1024)

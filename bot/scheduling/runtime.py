@@ -90,7 +90,12 @@ class SchedulerRuntime:
     def tick(self) -> TickResult | None:
         try:
             with self.app.engine.begin() as conn:
-                return enqueue_due(conn, self.app.clock.now(), self.grace)
+                return enqueue_due(
+                    conn,
+                    self.app.clock.now(),
+                    self.grace,
+                    tick_every=timedelta(seconds=self.tick_seconds),
+                )
         except (OperationalError, DBAPIError) as exc:
             # The database is down or restarting: nothing is lost, the next tick catches up.
             log.warning("tick skipped, database unavailable: %s", type(exc).__name__)
