@@ -396,6 +396,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stdout_closed() -> bool:
+    """Whether nobody reads our standard output any more (the reader end of a pipe closed)."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):
+        return True  # cannot tell: a broken pipe at the top is almost always stdout
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr
@@ -403,7 +425,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
     configure_logging(level)  # JSON lines, tokens and passwords masked
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, where a closed pipe can only print a traceback
+        return code
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise  # a socket, not the reader of our output: a real failure
+        # `cohortbot report 1 | head -5`: the reader has all it wanted. Exit as a
+        # command killed by SIGPIPE would, without a traceback.
+        _discard_stdout()
+        return 128 + 13
     except (ConfigError, DatabaseUnavailable, plugins.AdapterMissing) as exc:
         print(f"cohortbot: {exc}", file=sys.stderr)
         return 2

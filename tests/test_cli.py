@@ -5,9 +5,11 @@ Every bad configuration ends in one line on stderr and a non-zero exit, never a 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -188,6 +190,28 @@ def test_report_prints_the_summary_and_writes_the_chart(scripted) -> None:
     assert "Members: 1" in result.stdout
     assert f"chart written to {chart}" in result.stdout
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_into_a_pipe_closed_early_ends_quietly(scripted, tmp_path: Path) -> None:
+    """`cohortbot report t --week 0 | head -5`, with the reader gone before the first line:
+    no BrokenPipeError traceback, and the exit status of a command ended by SIGPIPE."""
+    where = copy_of(scripted, tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # head has read its lines and left
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "report", "t", "--week", "0"],
+            cwd=where,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{where / 'x.db'}"},
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""
+    assert proc.returncode == 141
 
 
 def test_report_on_an_unknown_cohort_is_one_line(scripted) -> None:
