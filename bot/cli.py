@@ -72,6 +72,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
+    from bot.domain.calendar import zone
+    from bot.domain.errors import UserError
+
+    if not args.user.strip():
+        raise ConfigError("--user needs a name, e.g. --user Ana")
+    if args.timezone is not None:
+        try:
+            args.timezone = zone(args.timezone).key  # the canonical spelling
+        except UserError as exc:
+            raise ConfigError(
+                f"--timezone: {exc.message} Use an IANA name, e.g. Europe/Berlin."
+            ) from None
     app = _app(_settings())
     return plugins.adapter("console").serve(
         app,
