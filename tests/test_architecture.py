@@ -150,11 +150,9 @@ def test_no_import_cycle_among_bot_and_adapters() -> None:
 # -- who may import what -------------------------------------------------------------------
 
 STORAGE_INTERNALS = ("bot.storage.db", "bot.storage.orm")
-# Adapters reach the database only through the core. The one exception is a known debt,
-# not a licence: the demo reads the cohort row for its closing summary; moving that
-# behind a read-side query belongs to the demo's own branch. The test below fails once
-# the exception is no longer needed, so it cannot outlive the code it excuses.
-STORAGE_ALLOWED = {"adapters.console.demo": "bot.storage.orm"}
+# Adapters reach the database only through the core. An exception would be listed here;
+# the test fails once one is no longer needed, so none can outlive the code it excuses.
+STORAGE_ALLOWED: dict[str, str] = {}
 
 
 def storage_imports(root: Path = ROOT) -> dict[str, set[str]]:

@@ -333,26 +333,7 @@ def run_demo(
         clock.advance(TICK)
 
     print("\n" + "=" * 72, file=out)
-    with app.uow() as session:
-        from sqlalchemy import select
-
-        from bot.storage.orm import Cohort
-
-        cohort = session.scalars(select(Cohort)).one()
-        # The last full week, unless the cohort has not lived through one yet: then its own
-        # first week, never the empty week before it began.
-        last_week = reports.SummaryWeek.of(reports.zone(cohort.timezone), clock.now(), 1)
-        weeks_back = 1 if last_week.last >= START else 0
-        summary = reports.cohort_summary(
-            session, cohort, clock.now(), app.content, weeks_back=weeks_back
-        )
-    message = reports.summary_message(summary)
-    print(render(message, indent=""), file=out)
-    saved = f"Database: {db}"
-    if message.image is not None:
-        chart = out_dir / message.image.filename
-        chart.write_bytes(message.image.content)
-        saved = f"Chart: {chart}  {saved}"
+    saved = _summary(core, organiser, clock.now(), out_dir, out) + f"Database: {db}"
     elapsed = walltime.perf_counter() - started
     sent = len(platform.sent)
     span = "1 day" if days == 1 else f"{days} days"
@@ -361,6 +342,20 @@ def run_demo(
         file=out,
     )
     return 0
+
+
+def _summary(core: Core, organiser: Actor, now: datetime, out_dir: Path, out: TextIO) -> str:
+    """The organiser's ``/cohort summary`` of the last full week, through the core as on any
+    platform (its first week if it has not lived through one yet); the chart saved."""
+    last_week = reports.SummaryWeek.of(ZoneInfo(organiser.timezone or "UTC"), now, 1)
+    weeks_back = 1 if last_week.last >= START else 0
+    message = core.handle(c.ShowSummary(weeks_back=weeks_back), organiser).message
+    print(render(message, indent=""), file=out)
+    if message.image is None:
+        return ""
+    chart = out_dir / message.image.filename
+    chart.write_bytes(message.image.content)
+    return f"Chart: {chart}  "
 
 
 def _events_of_the_day(core: Core, rng: random.Random, n: int, out: TextIO) -> None:

@@ -7,13 +7,34 @@ and a character no available font can draw is left out instead of drawn as a box
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.content import CATEGORIES
 
-if TYPE_CHECKING:
-    from bot.read.reports import CohortSummary
+
+class ChartLine(Protocol):
+    """One member's bar: what the chart reads of a summary line."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def minutes(self) -> Mapping[str, int]: ...
+    @property
+    def targets(self) -> Mapping[str, int]: ...
+
+
+class Charted(Protocol):
+    """What the chart reads of a cohort summary (``bot.read.reports.CohortSummary``)."""
+
+    @property
+    def cohort(self) -> str: ...
+    @property
+    def week(self) -> str: ...
+    @property
+    def lines(self) -> Sequence[ChartLine]: ...
+
 
 COLOURS = {"learning": "#4C78A8", "building": "#F58518", "networking": "#54A24B"}
 # Tried in order for every character: matplotlib's bundled fonts, then common ones
@@ -59,7 +80,7 @@ def drawable(text: str) -> str:
     return " ".join(kept.split())
 
 
-def chart_png(s: CohortSummary) -> bytes:
+def chart_png(s: Charted) -> bytes:
     """Hours per member this week, stacked by category, with each member's target marked."""
     import matplotlib
 
@@ -73,7 +94,7 @@ def chart_png(s: CohortSummary) -> bytes:
         return _draw(s)
 
 
-def _draw(s: CohortSummary) -> bytes:
+def _draw(s: Charted) -> bytes:
     from matplotlib import pyplot as plt
 
     lines = s.lines
