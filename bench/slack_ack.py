@@ -239,7 +239,8 @@ def main() -> int:
     from slack_sdk import WebClient
     from sqlalchemy import func, select
 
-    from adapters.slack.app import LISTENER_THREADS, POST_THREADS, REPLY_THREADS, build_app
+    from adapters.slack.app import LISTENER_THREADS, build_app
+    from adapters.slack.listener import POST_THREADS, REPLY_THREADS
     from adapters.slack.server import make_server
     from bot.bootstrap import bootstrap, settle_heap
     from bot.clock import FixedClock

@@ -56,12 +56,34 @@ def _app(settings: Settings, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return plugins.adapter("console").demo(  # type: ignore[attr-defined]
-        out_dir=Path(args.out), days=args.days, seed=args.seed, content_dir=_settings().content_dir
-    )
+    from bot.domain.errors import UserError
+
+    try:
+        return int(
+            plugins.adapter("console").demo(  # type: ignore[attr-defined]
+                out_dir=Path(args.out),
+                days=args.days,
+                seed=args.seed,
+                content_dir=_settings().content_dir,
+            )
+        )
+    except UserError as exc:  # a folder it may not write into, a --days it cannot run
+        raise ConfigError(exc.message) from None
 
 
 def cmd_console(args: argparse.Namespace) -> int:
+    from bot.domain.calendar import zone
+    from bot.domain.errors import UserError
+
+    if not args.user.strip():
+        raise ConfigError("--user needs a name, e.g. --user Ana")
+    if args.timezone is not None:
+        try:
+            args.timezone = zone(args.timezone).key  # the canonical spelling
+        except UserError as exc:
+            raise ConfigError(
+                f"--timezone: {exc.message} Use an IANA name, e.g. Europe/Berlin."
+            ) from None
     app = _app(_settings())
     return plugins.adapter("console").serve(
         app,
@@ -388,6 +410,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stdout_closed() -> bool:
+    """Whether nobody reads our standard output any more (the reader end of a pipe closed)."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):
+        return True  # cannot tell: a broken pipe at the top is almost always stdout
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr
@@ -395,7 +439,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
     configure_logging(level)  # JSON lines, tokens and passwords masked
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, where a closed pipe can only print a traceback
+        return code
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise  # a socket, not the reader of our output: a real failure
+        # `cohortbot report 1 | head -5`: the reader has all it wanted. Exit as a
+        # command killed by SIGPIPE would, without a traceback.
+        _discard_stdout()
+        return 128 + 13
     except (ConfigError, DatabaseUnavailable, plugins.AdapterMissing) as exc:
         print(f"cohortbot: {exc}", file=sys.stderr)
         return 2

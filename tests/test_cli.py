@@ -5,9 +5,11 @@ Every bad configuration ends in one line on stderr and a non-zero exit, never a 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -156,6 +158,22 @@ def test_tick_at_the_next_prompt_sends_it(scripted, tmp_path: Path) -> None:
     assert re.search(r"\d+ due, 0 queued; console: 0 sent", again.stdout), again.stdout
 
 
+def test_with_zero_grace_the_on_time_tick_still_sends_and_a_late_one_does_not(
+    scripted, tmp_path: Path
+) -> None:
+    where = copy_of(scripted, tmp_path)
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    late = cohortbot("tick", "--at", f"{day.isoformat()}T09:05:00Z", cwd=where, GRACE_MINUTES="0")
+    assert re.search(r"0 due, 0 queued; console: 0 sent", late.stdout), late.stdout
+    on_time = cohortbot(
+        "tick", "--at", f"{day.isoformat()}T09:00:20Z", cwd=where, GRACE_MINUTES="0"
+    )
+    assert on_time.returncode == 0, on_time.stderr
+    assert re.search(r"1 due, 1 queued; console: 1 sent", on_time.stdout), on_time.stdout
+
+
 def test_tick_with_a_bad_moment_is_one_line(tmp_path: Path) -> None:
     line = one_line_error(cohortbot("tick", "--at", "not-a-time", cwd=tmp_path))
     assert "not-a-time" in line and "ISO-8601" in line
@@ -183,6 +201,28 @@ def test_report_on_a_week_outside_the_cohort_says_there_is_no_such_week(scripted
     assert before.returncode == 2 and before.stdout == ""
     assert "for T: it started on" in one_line_error(before)
     assert not list(where.glob("cohort-*.png"))
+
+
+def test_report_into_a_pipe_closed_early_ends_quietly(scripted, tmp_path: Path) -> None:
+    """`cohortbot report t --week 0 | head -5`, with the reader gone before the first line:
+    no BrokenPipeError traceback, and the exit status of a command ended by SIGPIPE."""
+    where = copy_of(scripted, tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # head has read its lines and left
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "report", "t", "--week", "0"],
+            cwd=where,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{where / 'x.db'}"},
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""
+    assert proc.returncode == 141
 
 
 def test_report_on_an_unknown_cohort_is_one_line(scripted) -> None:
@@ -221,6 +261,8 @@ def test_demo_prints_the_days_a_summary_and_writes_a_chart(demo) -> None:
     assert "Check-in rate:" in stdout and "Members: 12" in stdout
     assert "checked in" in stdout
     assert "⚠" not in stdout  # the simulated members make no mistakes the bot must refuse
-    chart = out / "cohort-chart.png"
+    named = re.findall(r"\(chart: (\S+)\)", stdout)
+    assert named == ["cohort-2026-W10.png"]
+    chart = out / named[0]
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert (out / "demo.db").exists()

@@ -9,7 +9,7 @@ decisions and outbox the real scheduler uses; the console adapter prints it.
 from __future__ import annotations
 
 import random
-import shutil
+import re
 import sys
 import time as walltime
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain import commands as c
 from bot.domain.actor import Actor
-from bot.domain.errors import UserError
+from bot.domain.errors import UsageError, UserError
 from bot.read import reports
 from bot.scheduling.delivery import Delivery, RateLimiter
 from bot.scheduling.tick import enqueue_due
@@ -202,6 +202,38 @@ def _do(core: Core, actor: Actor, command: c.Command, out: TextIO, show: bool = 
             print(f"  #ai-career-cohort · {one_line(post)}", file=out)
 
 
+# What the demo writes into --out, and so the only files it may replace there.
+DEMO_DB = "demo.db"
+_OWN_FILES = re.compile(r"demo\.db(-wal|-shm|-journal)?|cohort-\d{4}-W\d{2}\.png")
+
+
+def _prepare_out_dir(out_dir: Path) -> Path:
+    """Make ``out_dir`` ready and return the database path in it.
+
+    The demo never deletes what it did not write: a folder holding anything but an
+    earlier demo's files is refused, and of an earlier demo only its own files go.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
+    if out_dir.exists():
+        foreign = sorted(
+            p.name for p in out_dir.iterdir() if not (p.is_file() and _OWN_FILES.fullmatch(p.name))
+        )
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise UsageError(
+                f"--out {out_dir} already holds files the demo did not write ({shown}); "
+                "choose a new or empty folder"
+            )
+        for p in out_dir.iterdir():
+            p.unlink()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create --out {out_dir}: {exc.strerror or exc}") from None
+    return out_dir / DEMO_DB
+
+
 def run_demo(
     out_dir: Path,
     days: int = 30,
@@ -212,10 +244,9 @@ def run_demo(
     out = out or sys.stdout
     started = walltime.perf_counter()
     rng = random.Random(seed)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
-    db = out_dir / "demo.db"
+    if days < 1:
+        raise UsageError(f"--days must be 1 or more, not {days}")
+    db = _prepare_out_dir(out_dir)
     clock = FixedClock(datetime(START.year, START.month, START.day, 6, 0, tzinfo=UTC))
     platform = ConsolePlatform(out, compact=True, names={p.name.lower(): p.name for p in PEOPLE})
     app = bootstrap(
@@ -302,26 +333,29 @@ def run_demo(
         clock.advance(TICK)
 
     print("\n" + "=" * 72, file=out)
-    with app.uow() as session:
-        from sqlalchemy import select
-
-        from bot.storage.orm import Cohort
-
-        cohort = session.scalars(select(Cohort)).one()
-        summary = reports.cohort_summary(session, cohort, clock.now(), app.content, weeks_back=1)
-    message = reports.summary_message(summary)
-    print(render(message, indent=""), file=out)
-    chart = out_dir / "cohort-chart.png"
-    if message.image is not None:
-        chart.write_bytes(message.image.content)
+    saved = _summary(core, organiser, clock.now(), out_dir, out) + f"Database: {db}"
     elapsed = walltime.perf_counter() - started
     sent = len(platform.sent)
+    span = "1 day" if days == 1 else f"{days} days"
     print(
-        f"\n{sent} messages delivered over {days} days in {elapsed:.1f} s. "
-        f"Chart: {chart}  Database: {db}",
+        f"\n{sent} messages delivered over {span} in {elapsed:.1f} s. {saved}",
         file=out,
     )
     return 0
+
+
+def _summary(core: Core, organiser: Actor, now: datetime, out_dir: Path, out: TextIO) -> str:
+    """The organiser's ``/cohort summary`` of the last full week, through the core as on any
+    platform (its first week if it has not lived through one yet); the chart saved."""
+    last_week = reports.SummaryWeek.of(ZoneInfo(organiser.timezone or "UTC"), now, 1)
+    weeks_back = 1 if last_week.last >= START else 0
+    message = core.handle(c.ShowSummary(weeks_back=weeks_back), organiser).message
+    print(render(message, indent=""), file=out)
+    if message.image is None:
+        return ""
+    chart = out_dir / message.image.filename
+    chart.write_bytes(message.image.content)
+    return f"Chart: {chart}  "
 
 
 def _events_of_the_day(core: Core, rng: random.Random, n: int, out: TextIO) -> None:

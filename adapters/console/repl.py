@@ -7,8 +7,10 @@ cohort can be scripted.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TextIO
 
@@ -25,6 +27,21 @@ CLEAR = "-"  # typed in the edit form: empty this field
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "cohort"
+
+
+def user_id(name: str) -> str:
+    """A stable id for a typed name that keeps its letters in every script:
+    ``Élif 🚀`` is ``élif``; a name of symbols only gets one made from its bytes."""
+    letters = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", name).casefold()).strip("-")
+    if letters:
+        return letters
+    return "user-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+
+
+# In a pipe, a line that starts with a check-in label (or is indented) right after a
+# `/checkin` line continues it, as the same lines typed in one Slack message would.
+_CONTINUES = re.compile(r"\s+\S|\s*(next|blockers?|mood|hours)[ \t]*:", re.IGNORECASE)
+_CHECKIN = re.compile(r"\s*/?checkin\b", re.IGNORECASE)
 
 
 class ConsoleSession:
@@ -45,7 +62,7 @@ class ConsoleSession:
             platform="console",
             workspace_id="local",
             channel_id=slug(cohort),
-            user_id=slug(user),
+            user_id=user_id(user),
             display_name=user,
             timezone=timezone,
             platform_admin=admin,
@@ -92,9 +109,9 @@ class ConsoleSession:
             hint = f" [{initial[key]}; - clears]" if initial.get(key) else ""
             answer = input(f"  {question}{hint} ").strip()
             fields[key] = "" if answer == CLEAR else (answer or initial.get(key, ""))
-        if not fields["did"]:
-            print("  Nothing saved.", file=self.out)
-            return None
+            if not fields["did"]:  # no check-in without it: asking on would waste answers
+                print("  Nothing saved.", file=self.out)
+                return None
         return checkin_from_form(fields, edit=edit)
 
     def show(self, reply: Reply) -> None:
@@ -120,6 +137,7 @@ def run(
     session = ConsoleSession(core, user, cohort, out, files_dir=files_dir, timezone=timezone)
     interactive = stdin.isatty()
     ok = True
+    pending = ""  # a line read ahead while looking for a check-in's continuation lines
     if interactive:
         print(
             f"cohortbot console — you are {user} in #{session.actor.channel_id}. "
@@ -134,8 +152,14 @@ def run(
                 print(file=out)
                 return 0
         else:
-            line = stdin.readline()
+            line = pending or stdin.readline()
+            pending = ""
             if not line:
                 return 0 if ok else 1
             print(f"> {line.rstrip()}", file=out)
+            if _CHECKIN.match(line):
+                while (more := stdin.readline()) and _CONTINUES.match(more.rstrip("\n")):
+                    print(f"> {more.rstrip()}", file=out)
+                    line = line.rstrip("\n") + "\n" + more
+                pending = more
         ok = session.run_line(line, ask=interactive) and ok

@@ -342,7 +342,7 @@ class CohortBot(commands.Bot):
             log.exception("could not answer interaction %s", interaction.id)
 
     async def _send_ephemeral(
-        self, interaction: discord.Interaction[Any], kwargs: dict[str, Any]
+        self, interaction: discord.Interaction[Any], kwargs: r.SendKwargs
     ) -> None:
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=True, **kwargs)
@@ -388,11 +388,9 @@ class CohortBot(commands.Bot):
     ) -> None:
         """Edit an earlier card in place; if it was deleted (Unknown Message), post it anew."""
         rendered = r.render(update.message, context=context)
-        kwargs = rendered.send_kwargs()
-        kwargs.pop("files", None)  # a card carries no files; an edit would keep the old ones
         try:
             channel = self.get_partial_messageable(int(update.channel_id))
-            await channel.get_partial_message(int(update.message_id)).edit(**kwargs)
+            await channel.get_partial_message(int(update.message_id)).edit(**rendered.edit_kwargs())
             return
         except discord.NotFound:
             log.info("card %s was deleted; posting the edit as a new card", update.message_id)

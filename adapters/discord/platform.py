@@ -87,9 +87,8 @@ class DiscordPlatform:
             channel = await self._channel(destination)
             context = Context(destination.workspace_id, destination.channel_id)
             kwargs = r.render(message, context=context).send_kwargs()
-            if key:
-                kwargs["nonce"] = nonce_for(key)
-            sent = await channel.send(**kwargs)
+            nonce = nonce_for(key) if key else None  # None is send's own default
+            sent = await channel.send(**kwargs, nonce=nonce)
             return str(sent.id)
         except DeliveryError:
             raise

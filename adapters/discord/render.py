@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import discord
 
@@ -39,6 +40,21 @@ BUTTON_STYLES = {
 }
 
 
+class EditKwargs(TypedDict, total=False):
+    """Keyword arguments for ``Message.edit``: only what a rendered message sets."""
+
+    allowed_mentions: discord.AllowedMentions
+    content: str
+    embeds: list[discord.Embed]
+    view: discord.ui.View
+
+
+class SendKwargs(EditKwargs, total=False):
+    """Keyword arguments for ``send``: an edit's, plus files."""
+
+    files: list[discord.File]
+
+
 @dataclass
 class Rendered:
     """What one neutral message becomes: keyword arguments for a Discord send."""
@@ -52,14 +68,20 @@ class Rendered:
         """Fresh ``discord.File`` objects (each can be sent once)."""
         return [discord.File(io.BytesIO(data), filename=name) for name, data in self.attachments]
 
-    def send_kwargs(self) -> dict[str, object]:
-        kwargs: dict[str, object] = {"allowed_mentions": discord.AllowedMentions.none()}
+    def edit_kwargs(self) -> EditKwargs:
+        """What an edit sends: no files (a card carries none; an edit would keep the old
+        ones), and nothing the message does not set, so an edit keeps the rest."""
+        kwargs: EditKwargs = {"allowed_mentions": discord.AllowedMentions.none()}
         if self.content:
             kwargs["content"] = self.content
         if self.embeds:
             kwargs["embeds"] = self.embeds
         if self.view is not None:
             kwargs["view"] = self.view
+        return kwargs
+
+    def send_kwargs(self) -> SendKwargs:
+        kwargs: SendKwargs = {**self.edit_kwargs()}
         if self.attachments:
             kwargs["files"] = self.files()
         return kwargs

@@ -303,11 +303,19 @@ def away_from_options(
         return c.SetAway()
     if until is not None:
         return c.SetAway(until=parse_date(until[:20], usage=usage).isoformat())
-    assert days is not None
+    # The typed UI offers 1-90; a forged payload may carry anything (99999 days: year 2300).
+    if not isinstance(days, int) or not 1 <= days <= MAX_AWAY_DAYS:
+        raise UsageError(f"Away can be 1 to {MAX_AWAY_DAYS} days (you chose {days}).", usage)
     return c.SetAway(days=days)
 
 
 def summary_from_options(weeks_back: int = 0) -> c.ShowSummary:
+    # The typed UI offers 0-52; a forged payload may carry anything.
+    if not isinstance(weeks_back, int) or not 0 <= weeks_back <= MAX_SUMMARY_WEEKS_BACK:
+        raise UsageError(
+            f"weeks_back can be 0 (this week) to {MAX_SUMMARY_WEEKS_BACK}.",
+            SUMMARY.typed_usage_line,
+        )
     return c.ShowSummary(weeks_back=weeks_back)
 
 

@@ -32,6 +32,15 @@ MEMBER_KINDS = (SPRINT_KICKOFF, WEEKLY_REVIEW, MIDWEEK_REMINDER, CHECKIN_PROMPT,
 MIX_DRIFT = "mix_drift"
 REMINDER_KINDS = (*MEMBER_KINDS, MIX_DRIFT)
 DEFAULT_GRACE = timedelta(hours=2)
+# How often the scheduler ticks by default: a message is due for at least this long.
+TICK_EVERY = timedelta(minutes=1)
+
+
+def due_window(grace: timedelta, tick_every: timedelta = TICK_EVERY) -> timedelta:
+    """How long after its moment a message is still due: the grace, and never less than
+    one tick. A grace of zero means "no catch-up after downtime", not "nothing": with an
+    empty window (``moment <= now < moment``) no tick could ever find a message due."""
+    return max(grace, tick_every)
 
 
 @lru_cache(maxsize=1024)
@@ -88,6 +97,43 @@ def in_quiet_hours(clock: time, start: time | None, end: time | None) -> bool:
     if start < end:
         return start <= clock < end
     return clock >= start or clock < end  # the window wraps midnight
+
+
+def occurrences(day: date, clock: time, tz: ZoneInfo) -> list[datetime]:
+    """Every real moment (in UTC) at which ``tz``'s wall clock shows ``clock`` on ``day``.
+
+    Usually one; two in a repeated fall-back hour; in a skipped spring-forward hour
+    none, so the first moment after the jump stands in (as :func:`at_local` does).
+    """
+    naive = datetime.combine(day, clock)
+    utc = _zone("UTC")
+    found = []
+    for fold in (0, 1):
+        moment = naive.replace(tzinfo=tz, fold=fold).astimezone(utc)
+        if moment.astimezone(tz).replace(tzinfo=None) == naive and moment not in found:
+            found.append(moment)
+    return sorted(found) or [at_local(day, clock, tz).astimezone(utc)]
+
+
+def quiet_hours_end(
+    now: datetime, tz_name: str, start: time | None, end: time | None
+) -> datetime | None:
+    """When ``now`` falls in quiet hours, the next real moment after it at which they end.
+
+    Never a moment in the past: inside a repeated fall-back hour the first showing of
+    the end time has already gone by, and deferring to it re-deferred the same row in
+    a loop. ``None`` when ``now`` is not in quiet hours.
+    """
+    tz = _zone(tz_name)
+    local = now.astimezone(tz)
+    if end is None or not in_quiet_hours(local.time(), start, end):
+        return None
+    day = local.date()
+    for d in (day, day + timedelta(days=1), day + timedelta(days=2)):
+        for moment in occurrences(d, end, tz):
+            if moment > now:
+                return moment
+    raise AssertionError("quiet hours end within two days")  # pragma: no cover
 
 
 @lru_cache(maxsize=65536)

@@ -9,7 +9,6 @@ risk is ever listed here: that goes to admins only (``/cohort summary``).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections import defaultdict
@@ -23,6 +22,7 @@ from bot.content import CATEGORIES, Content
 from bot.domain.calendar import iso_week, week_start
 from bot.messages import Field, Message, bar, hours_text, safe_text
 from bot.read.activity import load_activity, members_at, zone
+from bot.read.leaderboards import leaderboard_lines as board_lines
 from bot.read.stats import budget_targets
 from bot.scheduling import nudges
 from bot.storage.orm import Cohort, Member, MilestoneAward, PlanWeek
@@ -164,18 +164,8 @@ def cohort_digest(
 
 
 def leaderboard_lines(session: Session, cohort: Cohort, now: datetime) -> list[str]:
-    """The opt-in period leaderboard, from ``bot.read.leaderboards`` once that module exists.
-
-    HOOK: ``bot.read.leaderboards.leaderboard_lines(session, cohort, now) -> list[str]`` is
-    owned by the humane-accountability work; until it lands the digest has no board.
-    """
-    try:
-        leaderboards = importlib.import_module("bot.read.leaderboards")
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.read.leaderboards":
-            raise
-        return []
-    return [safe_text(line, 300) for line in leaderboards.leaderboard_lines(session, cohort, now)]
+    """The opt-in period leaderboard (``bot.read.leaderboards``), each line made safe to post."""
+    return [safe_text(line, 300) for line in board_lines(session, cohort, now)]
 
 
 def sparkline(values: list[float]) -> str:

@@ -106,10 +106,11 @@ def leaderboards(session: Session, cohort: Cohort, now: datetime) -> list[Board]
         hours: dict[int, int] = {}
         runs: dict[int, int] = {}
         for m in members:
-            logged = minutes[m.id]
-            hours[m.id] = sum(v for d, v in logged.items() if period.start <= d <= period.end)
             tz = zone(m.timezone)
             today = min(now.astimezone(tz).date(), period.end)
+            # As the board stood at ``now``: a late digest adds no later day's hours.
+            logged = minutes[m.id]
+            hours[m.id] = sum(v for d, v in logged.items() if period.start <= d <= today)
             joined = m.joined_at.astimezone(tz).date()
             # The same streak rules as everywhere (rest, away, freezes), inside the period.
             runs[m.id] = compute_streak(

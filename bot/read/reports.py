@@ -8,7 +8,6 @@ and never read their words. CSV and JSON exports live in ``bot.read.export``.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +30,7 @@ from bot.read.activity import (
     rows,
     zone,
 )
+from bot.read.chart import chart_png
 from bot.read.export import EXPORT_COLUMNS, export_files
 from bot.read.stats import budget_targets
 from bot.storage.orm import CheckInRow, Cohort, Member, MilestoneAward, PlanWeek
@@ -428,35 +428,3 @@ def summary_message(s: CohortSummary, chart: bool = True) -> Message:
         blocks=tuple(blocks),
         image=image,
     )
-
-
-COLOURS = {"learning": "#4C78A8", "building": "#F58518", "networking": "#54A24B"}
-
-
-def chart_png(s: CohortSummary) -> bytes:
-    """Hours per member this week, stacked by category, with each member's target marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    lines = s.lines
-    height = max(2.5, 0.45 * len(lines) + 1.5)
-    fig, ax = plt.subplots(figsize=(8, height), dpi=100)
-    names = [ln.name[:24] for ln in lines]
-    left = [0.0] * len(lines)
-    for c in CATEGORIES:
-        values = [ln.minutes[c] / 60 for ln in lines]
-        ax.barh(names, values, left=left, color=COLOURS[c], label=c)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    targets = [sum(ln.targets.values()) / 60 for ln in lines]
-    ax.scatter(targets, names, marker="|", s=300, color="black", label="target", zorder=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("hours this week")
-    ax.set_title(f"{s.cohort} — week {s.week}")
-    ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()

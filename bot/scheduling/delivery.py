@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain import schedule
-from bot.domain.calendar import zone
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination, Platform
 from bot.read import digest
@@ -331,16 +330,7 @@ class Delivery:
     @staticmethod
     def _after_quiet_hours(member: Member, now: datetime) -> datetime | None:
         """When ``now`` falls in the member's quiet hours, the moment they end."""
-        if member.quiet_start is None or member.quiet_end is None:
-            return None
-        tz = zone(member.timezone)
-        local = now.astimezone(tz)
-        if not schedule.in_quiet_hours(local.time(), member.quiet_start, member.quiet_end):
-            return None
-        end_day = (
-            local.date() if local.time() < member.quiet_end else (local.date() + timedelta(days=1))
-        )
-        return datetime.combine(end_day, member.quiet_end, tz)
+        return schedule.quiet_hours_end(now, member.timezone, member.quiet_start, member.quiet_end)
 
     def _compose(
         self, session: Session, row: OutboxRow, cohort: Cohort, member: Member | None, now: datetime

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.bootstrap import App
 from bot.ports import Platform
-from bot.scheduling.delivery import Delivery, DeliveryStats
+from bot.scheduling.delivery import Delivery, DeliveryStats, RateLimiter
 from bot.scheduling.tick import TickResult, enqueue_due
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class SchedulerRuntime:
         delivery_seconds: float = 5.0,
         platforms: tuple[str, ...] | None = None,
         worker: str | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.app = app
         self.platform = platform
@@ -82,7 +83,13 @@ class SchedulerRuntime:
         self.grace = timedelta(minutes=app.settings.grace_minutes)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self.delivery = Delivery(
-            app.core, app.uow, platform, app.clock, worker=self.worker, platforms=platforms
+            app.core,
+            app.uow,
+            platform,
+            app.clock,
+            worker=self.worker,
+            platforms=platforms,
+            limiter=limiter,
         )
         self._lock: IO[str] | None = None
         self.scheduler: BaseScheduler | None = None
@@ -90,7 +97,12 @@ class SchedulerRuntime:
     def tick(self) -> TickResult | None:
         try:
             with self.app.engine.begin() as conn:
-                return enqueue_due(conn, self.app.clock.now(), self.grace)
+                return enqueue_due(
+                    conn,
+                    self.app.clock.now(),
+                    self.grace,
+                    tick_every=timedelta(seconds=self.tick_seconds),
+                )
         except (OperationalError, DBAPIError) as exc:
             # The database is down or restarting: nothing is lost, the next tick catches up.
             log.warning("tick skipped, database unavailable: %s", type(exc).__name__)

@@ -185,8 +185,14 @@ def enqueue_due(
     now: datetime,
     grace: timedelta = schedule.DEFAULT_GRACE,
     chunk: int = 50_000,
+    tick_every: timedelta = schedule.TICK_EVERY,
 ) -> TickResult:
-    """Write every due message into the outbox once; returns counts for the log."""
+    """Write every due message into the outbox once; returns counts for the log.
+
+    Ticking every ``tick_every``, each message is found by at least one tick however
+    small the grace.
+    """
+    grace = schedule.due_window(grace, tick_every)
     members, cohorts = load_schedules(conn, now)
     due = schedule.due_messages(now, members, cohorts, grace)
     if not due:

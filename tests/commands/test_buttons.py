@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack.app import ACTION_PATTERN
+from adapters.slack.interactions import ACTION_PATTERN
 from bot.commands import ACTION_IDS, HOURS_FORM_BUTTON, button_command
 from bot.domain import commands as c
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import (
+    away_from_options,
     checkin_from_options,
     hours_from_options,
     parse,
     plan_from_options,
     sprint_from_options,
+    summary_from_options,
 )
 from bot.domain import commands as c
 from bot.domain.errors import UsageError
@@ -36,3 +38,20 @@ def test_a_plan_week_outside_1_to_4_is_a_usage_error(week):
 def test_a_project_outside_1_to_3_is_a_usage_error():
     with pytest.raises(UsageError, match="1, 2 or 3"):
         plan_from_options(project=4)
+
+
+@pytest.mark.parametrize("days", [0, -3, 91, 99999, "yesterday"])
+def test_forged_away_days_outside_1_to_90_are_a_usage_error(days):
+    with pytest.raises(UsageError, match="1 to 90 days"):
+        away_from_options(days=days)  # type: ignore[arg-type]
+
+
+def test_away_days_in_range_build_the_same_command_as_text():
+    assert away_from_options(days=5) == parse("/cohort me away 5 days")
+
+
+@pytest.mark.parametrize("weeks_back", [-1, 53, "yesterday"])
+def test_forged_summary_weeks_back_is_a_usage_error(weeks_back):
+    with pytest.raises(UsageError, match="weeks_back can be 0"):
+        summary_from_options(weeks_back)  # type: ignore[arg-type]
+    assert summary_from_options(1) == parse("/cohort summary last")

@@ -11,8 +11,9 @@ from pydantic import SecretStr
 from adapters.discord import main
 from adapters.discord.platform import DiscordPlatform
 from adapters.discord.sync import CommandSync
-from bot.bootstrap import App
+from bot.bootstrap import App, bootstrap
 from bot.cli import ConfigError
+from bot.config import Settings
 from tests.discord.discord_fake_api import APP_ID, GUILD_ID
 from tests.discord.discord_harness import Harness, run_with_bot
 
@@ -63,14 +64,22 @@ def test_a_development_guild_gets_its_own_instant_sync(app: App, tmp_path: Path)
 
 
 def test_a_missing_token_is_one_clear_line(app: App):
-    app.settings.discord_token = None
+    def configured(token: SecretStr | None) -> App:
+        settings = Settings(discord_token=token)
+        return bootstrap(
+            settings=settings,
+            engine=app.engine,
+            content=app.content,
+            clock=app.clock,
+            migrate=False,
+        )
+
     with pytest.raises(main.DiscordConfigError) as info:
-        main.run(app)
+        main.run(configured(None))
     assert isinstance(info.value, ConfigError)  # the CLI prints it and exits 2
     assert "DISCORD_TOKEN is not set" in str(info.value) and "\n" not in str(info.value)
-    app.settings.discord_token = SecretStr("Bot abc.def.ghi")
     with pytest.raises(main.DiscordConfigError) as bad:
-        main.run(app)
+        main.run(configured(SecretStr("Bot abc.def.ghi")))
     assert "abc.def" not in str(bad.value)
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.domain.schedule import DIGEST
@@ -141,33 +138,34 @@ def test_an_empty_cohort_still_gets_a_quiet_digest(world, clock) -> None:
     assert message.blocks == ()
 
 
-def test_the_leaderboard_lines_join_the_digest_when_the_module_exists(
-    world, clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_leaderboard_joins_the_digest_as_it_stood_at_the_end_of_its_week(world, clock) -> None:
     _three_weeks(world, clock)
-    seen: list[datetime] = []
+    on_time = compose(world, SUNDAY_6_DEC, board=True).blocks[-1]
+    clock.set(SUNDAY_6_DEC + timedelta(days=1))
+    world.say("Ana", "/hours 5h building")  # next week's hours: not this digest's board
+    late = compose(world, SUNDAY_6_DEC + timedelta(days=2), board=True).blocks[-1]
+    week = "This week's hours: 1. Ana 10 h · 2. Cy 1 h\nThis week's streaks: 1. Ana 5 days"
+    # W49's board, not W50's (which would be "1. Ana 5 h"): the late digest asks for
+    # the board as it stood at the end of its own week.
+    assert on_time.startswith(week) and late.startswith(week)
+    assert on_time.endswith(OPT_IN)
 
-    def lines(session: Any, cohort: Cohort, now: datetime) -> list[str]:
-        seen.append(now)
-        return ["This week's hours: 1. Ana 10 h", "ping <!channel> @everyone"]
 
-    fake = types.ModuleType("bot.read.leaderboards")
-    fake.leaderboard_lines = lines  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.read.leaderboards", fake)
-    clock.set(SUNDAY_6_DEC + timedelta(days=2))
-    message = compose(world, SUNDAY_6_DEC + timedelta(days=2), board=True)
-    board = message.blocks[-1]
-    assert board.startswith("This week's hours: 1. Ana 10 h\nping ")
+def test_a_leaderboard_name_cannot_ping_the_channel(world, clock) -> None:
+    _three_weeks(world, clock)
+    world.say("<!channel> @everyone", "/cohort join")
+    world.say("<!channel> @everyone", "/cohort me leaderboard on")
+    clock.set(SUNDAY_6_DEC - timedelta(hours=1))
+    world.say("<!channel> @everyone", "/hours 12h building")
+    board = compose(world, SUNDAY_6_DEC, board=True).blocks[-1]
+    assert board.startswith("This week's hours: 1. ")
     assert "<!channel>" not in board and "@everyone" not in board
-    # A late digest asks for the board as it stood at the end of its own week.
-    assert seen == [datetime(2026, 12, 6, 23, 59, 59, tzinfo=UTC)]
 
 
-def test_without_the_leaderboard_module_there_is_no_board(
-    world, clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_when_nobody_opted_in_there_is_no_board(world, clock) -> None:
     _three_weeks(world, clock)
-    monkeypatch.setitem(sys.modules, "bot.read.leaderboards", None)  # import fails
+    world.say("Ana", "/cohort me leaderboard off")
+    world.say("Cy", "/cohort me leaderboard off")
     message = compose(world, SUNDAY_6_DEC, board=True)
     assert not any("leaderboard" in b.lower() for b in message.blocks[1:])
     assert len(message.blocks) == 1  # the wins only

@@ -7,7 +7,7 @@ is never named, however much they did. Every test runs on SQLite and on PostgreS
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -145,3 +145,17 @@ def test_names_are_rendered_safely(world, clock) -> None:
     text = "\n".join(lines(world, clock, dec(14)))
     assert "1. @\u200beveryone" in text
     assert "<!channel>" not in text
+
+
+def test_a_board_as_of_a_past_moment_counts_no_hours_logged_after_it(world, clock) -> None:
+    """A late digest shows the boards as they stood at its week's end: the month board
+    must not add the hours logged on the days after (a past week never changes)."""
+    cohort_of_five(world, clock)
+    did(world, clock, "Ana", dec(22), "/hours 4h building")  # the next week
+    did(world, clock, "Ben", dec(23), "/hours 6h learning")
+    with world.app.uow() as s:
+        cohort = s.scalars(select(Cohort)).one()
+        as_of = datetime(2026, 12, 17, 18, 0, tzinfo=UTC)
+        assert (
+            leaderboard_lines(s, cohort, as_of)[2] == "December's hours: 1. Ana 6.5 h · 2. Ben 5 h"
+        )

@@ -71,8 +71,7 @@ def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxie
     app.clock.set(PROMPT)
     fake = FakeSlackAPI().start()
     platform = FakePlatform()
-    runtime = SchedulerRuntime(app, platform)
-    runtime.delivery.limiter = RateLimiter(1e9, 1e9)
+    runtime = SchedulerRuntime(app, platform, limiter=RateLimiter(1e9, 1e9))
     try:
         with serving(app, fake) as rig:
             d = rig.driver

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.bootstrap import bootstrap
 from bot.clock import FixedClock
+from bot.config import Settings
 from bot.scheduling.runtime import SchedulerConflict, SchedulerRuntime, sqlite_lock
 from bot.storage.db import make_engine, upgrade
 from tests.scheduling.sched_fakes import FakePlatform
@@ -57,3 +58,27 @@ def test_the_database_going_away_skips_a_tick_instead_of_crashing(tmp_path: Path
     runtime = SchedulerRuntime(app, FakePlatform())
     assert runtime.tick() is None
     assert runtime.deliver() is None
+
+
+def test_zero_grace_means_no_catch_up_not_no_messages(engine, content) -> None:  # type: ignore[no-untyped-def]
+    app = bootstrap(
+        engine=engine,
+        content=content,
+        clock=FixedClock(datetime(2026, 12, 1, tzinfo=UTC)),
+        settings=Settings(grace_minutes=0),
+        migrate=False,
+    )
+    populate(app, {"berlin": "Europe/Berlin"}, at=datetime(2026, 11, 30, tzinfo=UTC))
+    platform = FakePlatform()
+    runtime = SchedulerRuntime(app, platform, tick_seconds=60)
+    prompt = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, a Tuesday
+    app.clock.set(prompt + timedelta(seconds=20))  # type: ignore[attr-defined]
+    tick = runtime.tick()
+    assert tick is not None and tick.queued == 1
+    delivered = runtime.deliver()
+    assert delivered is not None and delivered.sent == 1
+    assert platform.keys() == ["checkin_prompt:m1:2026-12-01"]
+    # Back from downtime the next day, five minutes late: that prompt is not caught up.
+    app.clock.set(prompt + timedelta(days=1, minutes=5))  # type: ignore[attr-defined]
+    late = runtime.tick()
+    assert late is not None and late.queued == 0

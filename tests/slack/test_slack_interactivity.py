@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from adapters.slack.app import POST_THREADS, REPLY_THREADS
+from adapters.slack.listener import POST_THREADS, REPLY_THREADS
 from adapters.slack.render import button_value
 from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow, PlanWeek
 from tests.slack.slack_harness import payload

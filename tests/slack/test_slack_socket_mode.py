@@ -19,7 +19,7 @@ from sqlalchemy import select
 from websockets.sync.server import ServerConnection, serve
 
 from adapters.slack.main import prepare
-from bot.bootstrap import App
+from bot.bootstrap import App, bootstrap
 from bot.config import Settings
 from bot.storage.orm import CheckInRow, Cohort
 from tests.slack.slack_fake_api import FakeSlackAPI
@@ -89,18 +89,17 @@ def socket() -> Iterator[FakeSocket]:
 
 
 def test_socket_mode_receives_a_command_and_acks_with_the_reply(
-    app: App, fake_slack: FakeSlackAPI, socket: FakeSocket, monkeypatch: pytest.MonkeyPatch
+    app: App, fake_slack: FakeSlackAPI, socket: FakeSocket
 ) -> None:
     fake_slack.socket_url = socket.url
-    monkeypatch.setattr(
-        app,
-        "settings",
-        Settings(
-            slack_bot_token="xoxb-test",
-            slack_signing_secret=SECRET,
-            slack_app_token="xapp-test",
-            slack_api_url=fake_slack.url,
-        ),
+    settings = Settings(
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_app_token="xapp-test",
+        slack_api_url=fake_slack.url,
+    )
+    app = bootstrap(
+        settings=settings, engine=app.engine, content=app.content, clock=app.clock, migrate=False
     )
     bolt, app_token = prepare(app, http=False)
     handler = SocketModeHandler(bolt, app_token)

@@ -54,9 +54,10 @@ class CheckIns(commands.Cog):
         note="What you did (optional)",
         day="Which day it counts for (default today)",
     )
-    @app_commands.choices(
-        category=[Choice(name=cat, value=cat) for cat in CATEGORIES], day=DAY_CHOICES
-    )
+    # Two decorators, not one: discord.py merges them, and its stub types every keyword
+    # of one call with a single choice type (here str and int).
+    @app_commands.choices(category=[Choice(name=cat, value=cat) for cat in CATEGORIES])
+    @app_commands.choices(day=DAY_CHOICES)
     async def hours(
         self,
         interaction: discord.Interaction[CohortBot],
