@@ -157,5 +157,6 @@ def test_a_board_as_of_a_past_moment_counts_no_hours_logged_after_it(world, cloc
         cohort = s.scalars(select(Cohort)).one()
         as_of = datetime(2026, 12, 17, 18, 0, tzinfo=UTC)
         assert (
-            leaderboard_lines(s, cohort, as_of)[2] == "December's hours: 1. Ana 6.5 h · 2. Ben 5 h"
+            leaderboard_lines(s, cohort, as_of)[2]
+            == "December's hours: 1. Ana 6 h 30 min · 2. Ben 5 h"
         )
