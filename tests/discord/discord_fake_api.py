@@ -176,6 +176,10 @@ class FakeDiscord:
             Failure(method, re.compile(path_regex), status, body, headers or {}, times)
         )
 
+    def clear_failures(self) -> None:
+        """Discord is well again: every scripted failure is forgotten."""
+        self._failures.clear()
+
     def rate_limit(self, method: str, path_regex: str, retry_after: float, times: int = 1) -> None:
         """A real-looking 429: JSON ``retry_after`` and a ``Via`` header (no Via = Cloudflare)."""
         self.fail(
