@@ -146,6 +146,7 @@ class CohortBot(commands.Bot):
         self.sync_store = sync_store
         self.on_start = on_start
         self.ack_deadline = ack_deadline
+        self._sync_task: asyncio.Task[None] | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -158,15 +159,24 @@ class CohortBot(commands.Bot):
         # Buttons on any message ever sent (before a restart too) route through this.
         self.add_dynamic_items(ActionButton)
         if self.sync_store is not None:
-            await self.sync_store.sync_if_changed(self)
+            # Beside the bot, never in this hook: a refused or rate-limited sync must not
+            # keep the bot from serving with the commands Discord already has.
+            self._sync_task = asyncio.create_task(self.sync_store.keep_trying(self))
         if self.on_start is not None:
             started = self.on_start(self)
             if started is not None:
                 await started
 
+    @property
+    def sync_task(self) -> asyncio.Task[None] | None:
+        """The command sync running beside the bot (None when not asked to sync)."""
+        return self._sync_task
+
     async def close(self) -> None:
         """Let interactions already being answered finish (briefly), then disconnect."""
         await self.wait_idle(SHUTDOWN_GRACE)
+        if self._sync_task is not None:
+            self._sync_task.cancel()
         await super().close()
 
     async def wait_idle(self, timeout: float) -> bool:
