@@ -29,6 +29,8 @@ FIELD_COUNT_LIMIT = 25
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 CONTENT_LIMIT = 2000
+EMBEDS_PER_MESSAGE = 10
+FILES_PER_MESSAGE = 10
 BUTTON_LABEL_LIMIT = 80
 BUTTONS_PER_ROW = 5
 
@@ -85,6 +87,38 @@ class Rendered:
         if self.attachments:
             kwargs["files"] = self.files()
         return kwargs
+
+
+@dataclass
+class Batch:
+    """Several rendered messages sent as one; ``members`` are their indexes."""
+
+    rendered: Rendered
+    members: list[int]
+
+
+def batches(rendered: list[Rendered]) -> list[Batch]:
+    """Consecutive messages joined into as few as Discord accepts: at most 10 embeds of
+    6,000 characters in all, 10 files and one set of buttons per message."""
+    out: list[Batch] = []
+    for index, one in enumerate(rendered):
+        last = out[-1].rendered if out else None
+        if (
+            last is not None
+            and not (last.content or one.content)
+            and (last.view is None or one.view is None)
+            and len(last.embeds) + len(one.embeds) <= EMBEDS_PER_MESSAGE
+            and sum(len(e) for e in (*last.embeds, *one.embeds)) <= EMBED_TOTAL_LIMIT
+            and len(last.attachments) + len(one.attachments) <= FILES_PER_MESSAGE
+        ):
+            last.embeds.extend(one.embeds)
+            last.view = last.view or one.view
+            last.attachments.extend(one.attachments)
+            out[-1].members.append(index)
+        else:
+            copy = Rendered(list(one.embeds), one.content, one.view, list(one.attachments))
+            out.append(Batch(copy, [index]))
+    return out
 
 
 def cut(text: str, limit: int) -> str:
