@@ -73,6 +73,11 @@ FOREIGN_CONTEXT = (
     "There's no cohort here for that button or form: it belongs to another server, "
     "so nothing was changed."
 )
+IN_A_FORUM = (
+    "I can't run a cohort inside a forum post: I post check-ins in the cohort's channel, "
+    "and a forum takes posts, not messages. Nothing was started; run `/cohort start` in "
+    "a text channel instead."
+)
 OUTDATED_COMMAND = (
     "That command doesn't match what I know — Discord may still be updating my commands. "
     "Nothing was changed; try again in a minute."
@@ -232,6 +237,21 @@ class CohortBot(commands.Bot):
             timezone=None,  # Discord does not share a member's time zone with bots
             platform_admin=in_that_guild and interaction.permissions.manage_guild,
         )
+
+    async def in_a_forum(self, interaction: discord.Interaction[Any]) -> bool:
+        """True in a forum or media channel's post: a thread whose parent takes no messages
+        (a cohort there would be the forum, where nothing can be posted)."""
+        channel = interaction.channel
+        parent_id = getattr(channel, "parent_id", None)
+        if not isinstance(channel, discord.Thread) or parent_id is None:
+            return False
+        parent = self.get_channel(parent_id)
+        if parent is None:
+            try:
+                parent = await self.fetch_channel(parent_id)
+            except discord.HTTPException:  # unknown: let the start go ahead as before
+                return False
+        return isinstance(parent, discord.ForumChannel)  # media channels are forums too
 
     def context_of(self, actor: Actor) -> Context:
         return Context(actor.workspace_id, actor.channel_id)

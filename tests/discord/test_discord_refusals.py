@@ -9,10 +9,31 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from adapters.discord.bot import NOT_POSTED, SORRY_AFTER
+from adapters.discord.platform import DiscordPlatform
+from bot.messages import Message
+from bot.ports import DeliveryError, Destination
+from bot.storage.orm import Cohort
 from bot.usecases import APOLOGY
-from tests.discord.discord_fake_api import COHORT_CHANNEL_ID
-from tests.discord.discord_harness import Harness, embed_text, message_body, run_with_bot
+from tests.discord.discord_fake_api import (
+    COHORT_CHANNEL_ID,
+    FORUM_CHANNEL_ID,
+    GUILD_ID,
+    MEDIA_CHANNEL_ID,
+)
+from tests.discord.discord_harness import (
+    ADA,
+    Harness,
+    command_data,
+    embed_text,
+    interaction,
+    is_ephemeral,
+    message_body,
+    run_with_bot,
+)
+from tests.support.db import count
 
 POSTS = rf"/channels/{COHORT_CHANNEL_ID}/messages"
 # A first check-in with hours and a full plan week: a card and several celebrations.
@@ -96,3 +117,62 @@ def test_a_cloudflare_429_is_not_blamed_on_permissions(app):
 
 def test_a_long_rate_limit_while_posting_is_told_not_apologised_for(app):
     refused(app, lambda h: h.fake.rate_limit("POST", POSTS, retry_after=120, times=99), "slow down")
+
+
+def thread_payload(parent_id: str) -> dict:
+    """``/cohort start`` typed inside a post (a public thread) of ``parent_id``."""
+    payload = interaction(2, command_data("cohort", "start", name="Forum cohort"))
+    thread_id = str(int(parent_id) + 1000)
+    payload["channel_id"] = thread_id
+    payload["channel"] = {
+        "id": thread_id,
+        "type": 11,
+        "name": "my post",
+        "parent_id": parent_id,
+        "owner_id": ADA.user_id,
+        "guild_id": GUILD_ID,
+        "flags": 0,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-11-30T10:00:00.000000+00:00",
+            "locked": False,
+        },
+    }
+    return payload
+
+
+def test_a_cohort_cannot_be_started_inside_a_forum_or_media_post(app):
+    async def scenario(h: Harness) -> None:
+        for parent in (FORUM_CHANNEL_ID, MEDIA_CHANNEL_ID):
+            answer = await h.ask(thread_payload(parent))
+            assert is_ephemeral(answer)
+            assert "forum post" in embed_text(answer) and "text channel" in embed_text(answer)
+        assert not h.channel_posts(FORUM_CHANNEL_ID)
+
+    run_with_bot(app, scenario)
+    assert count(app, Cohort) == 0
+
+
+def test_a_thread_of_a_text_channel_still_starts_the_channels_cohort(app):
+    async def scenario(h: Harness) -> None:
+        answer = await h.ask(thread_payload(COHORT_CHANNEL_ID))
+        assert "Cohort started" in embed_text(answer)
+
+    run_with_bot(app, scenario)
+    assert count(app, Cohort) == 1
+
+
+def test_delivery_to_a_forum_is_permanent_not_an_attribute_error(app):
+    async def scenario(h: Harness) -> None:
+        platform = DiscordPlatform(h.bot, timeout=10)
+        forum = Destination("discord", GUILD_ID, FORUM_CHANNEL_ID)
+        with pytest.raises(DeliveryError) as info:
+            await asyncio.to_thread(platform.send, forum, Message("Check-in time"))
+        assert info.value.permanent and "forum" in info.value.reason
+
+    run_with_bot(app, scenario)
