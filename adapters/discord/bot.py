@@ -354,6 +354,7 @@ class CohortBot(commands.Bot):
     ) -> None:
         """The private answer: an ephemeral embed (with buttons and files when it has them)."""
         rendered = r.render(message, context=context)
+        r.fit_uploads(rendered, interaction.filesize_limit)
         await self._send_ephemeral(interaction, rendered.send_kwargs())
 
     async def answer_error(self, interaction: discord.Interaction[Any], text: str) -> None:

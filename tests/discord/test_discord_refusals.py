@@ -8,6 +8,8 @@ limit is told as such, never as the generic apology.
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 
 import pytest
 
@@ -174,5 +176,31 @@ def test_delivery_to_a_forum_is_permanent_not_an_attribute_error(app):
         with pytest.raises(DeliveryError) as info:
             await asyncio.to_thread(platform.send, forum, Message("Check-in time"))
         assert info.value.permanent and "forum" in info.value.reason
+
+    run_with_bot(app, scenario)
+
+
+def export_with_limit(h: Harness, limit: int):
+    payload = interaction(2, command_data("cohort-admin", "export"), admin=True)
+    payload["attachment_size_limit"] = limit
+    return h.ask(payload)
+
+
+def test_an_export_over_the_upload_limit_comes_zipped_or_says_where_to_get_it(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("checkin", text="long words " * 300)
+        whole = await export_with_limit(h, 25 * 1024 * 1024)
+        assert len(whole.files) == 4 and not message_body(whole).get("content")
+        zipped = await export_with_limit(h, 2500)
+        [(name, data)] = zipped.files
+        assert name == "cohort-export.zip" and len(data) <= 2500
+        assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 4
+        assert "zipped" in embed_text(zipped)
+        too_big = await export_with_limit(h, 300)
+        assert not too_big.files
+        text = embed_text(too_big)
+        assert "upload limit" in text and "cohortbot export" in text
+        assert APOLOGY not in text and SORRY_AFTER not in text
 
     run_with_bot(app, scenario)
