@@ -353,7 +353,13 @@ class Delivery:
             return Message.from_dict(row.payload)
         if member is not None:
             message, nudge_id = nudges.member_message(
-                self.core.content, session, member, row.kind, row.key, now
+                self.core.content,
+                session,
+                member,
+                row.kind,
+                row.key,
+                now,
+                in_channel=destination_for(cohort, member, row.kind).user_id is None,
             )
             row.nudge_id = nudge_id
             return message

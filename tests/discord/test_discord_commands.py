@@ -106,6 +106,22 @@ def test_checkin_with_text_records_the_row_and_posts_a_public_embed(app):
     ]
 
 
+def test_a_milestone_is_celebrated_in_the_channel_by_name_in_one_sentence(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("checkin", text="first lesson done")
+        posts = await h.fake.wait_request(
+            "POST", rf"/channels/{COHORT_CHANNEL_ID}/messages", count=2
+        )
+        [cheer] = [p for p in posts if "🏅" in embed_text(p) or "🏅" in str(p.json)]
+        assert cheer.json["allowed_mentions"] == {"parse": []}
+        text = embed_text(cheer) or str(cheer.json)
+        assert "Ada, your first check-in is in." in text
+        assert "First check-in:" not in text
+
+    run_with_bot(app, scenario)
+
+
 def test_checkin_edit_with_text_replaces_todays_text(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()

@@ -253,3 +253,13 @@ def test_a_3000_character_checkin_is_stored_whole_and_posted_within_limits(slack
     card = slack.fake.wait_for("chat.postMessage")[0].body
     all_blocks_are_within_limits(card["blocks"])
     assert len(card["text"]) <= 3000
+
+
+def test_a_milestone_is_celebrated_in_the_channel_by_name_in_one_sentence(slack):
+    start_cohort(slack)
+    slack.driver.command("/checkin", "first lesson done")
+    posts = slack.fake.wait_for("chat.postMessage", 2)
+    [cheer] = [p.body for p in posts if "🏅" in p.body["text"]]
+    assert cheer["channel"] == "C1"
+    assert cheer["text"].startswith("🏅 Ada, your first check-in is in.")
+    assert "First check-in:" not in json.dumps(cheer)
