@@ -65,6 +65,8 @@ DEFAULT_TRACK = "other"
 _KINDS_WITH_THRESHOLD = frozenset({"streak", "total_hours", "plan_week", "portfolio_project"})
 _BROADCAST = re.compile(r"@(everyone|channel|here)\b|<!(everyone|channel|here)>", re.IGNORECASE)
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Values filled in lowercase ("learning"): a sentence must not start with one.
+_LOWERCASE_START = re.compile(r"(?:^|[.!?]\s+)\{(ahead|behind|category)\}")
 
 
 def _one_of(value: str, options: tuple[str, ...], what: str) -> str:
@@ -239,6 +241,36 @@ class Content:
         ]
 
 
+def budget_line(budget: Budget) -> str:
+    """``full-time: 40 h a week (20 learning, 15 building, 5 networking)``."""
+    split = ", ".join(f"{budget.split[c]:g} {c}" for c in CATEGORIES if budget.split[c])
+    hours = f"{budget.hours_per_week:g}"
+    if budget.min_hours is not None and budget.max_hours is not None:
+        hours = f"{budget.min_hours:g}-{budget.max_hours:g}"
+    return f"{budget.id}: {hours} h a week ({split})"
+
+
+def tracks_line(content: Content) -> str:
+    """Every track id with its name, as `/cohort join` takes them."""
+    return "; ".join(f"{t.id} ({t.name})" for t in content.tracks.values())
+
+
+def describe(content: Content) -> list[str]:
+    """What the content holds, for `cohortbot content validate`: tracks, budgets, counts."""
+    per_trigger = Counter(n.trigger for n in content.nudges)
+    return [
+        f"Tracks ({len(content.tracks)}): {tracks_line(content)}",
+        f"Budgets ({len(content.budgets)}): "
+        + "; ".join(budget_line(b) for b in content.budgets.values()),
+        f"Plan: {content.plan.days} days in {len(content.plan.weeks)} weeks",
+        f"Portfolio projects: {len(content.portfolio.projects)}",
+        f"Exercises: {len(content.exercises)}",
+        f"Nudges ({len(content.nudges)}): "
+        + ", ".join(f"{per_trigger[t]} {t.replace('_', '-')}" for t in TRIGGERS),
+        f"Milestones: {len(content.milestones)}",
+    ]
+
+
 # Each file and the model it holds; True means a list of such items.
 _FILES: dict[str, tuple[type[_Model], bool]] = {
     "tracks.yaml": (Track, True),
@@ -410,6 +442,12 @@ def _nudge_problems(
             TRIGGERS[nudge.trigger],
             f"trigger {nudge.trigger!r}",
         )
+        if match := _LOWERCASE_START.search(nudge.text):
+            yield ContentProblem(
+                "nudges.yaml",
+                f"[{index}].text",
+                f"a sentence starts with {{{match[1]}}}, which is filled in lowercase",
+            )
         if nudge.trigger == "mix_drift" and nudge.category is None:
             yield ContentProblem(
                 "nudges.yaml", f"[{index}].category", "mix_drift nudges need a category"

@@ -268,6 +268,14 @@ def test_a_placeholder_in_a_text_nothing_fills_is_reported(broken_dir: Path) -> 
     assert "nothing fills" in find(problems, "prompts.yaml", "checkin_questions.next").message
 
 
+def test_a_sentence_that_starts_with_a_lowercase_value_is_reported(broken_dir: Path) -> None:
+    # "learning is racing ahead while building waits."
+    replace_in(broken_dir / "nudges.yaml", '"Your {ahead} hours are racing', '"{ahead} is racing')
+    problems = [p for p in validate_content(broken_dir) if "lowercase" in p.message]
+    assert len(problems) == 1 and problems[0].file == "nudges.yaml"
+    assert "{ahead}" in problems[0].message
+
+
 def test_a_budget_split_that_does_not_add_up_is_reported(broken_dir: Path) -> None:
     replace_in(broken_dir / "budgets.yaml", "learning: 5,", "learning: 6,")
     problems = validate_content(broken_dir)

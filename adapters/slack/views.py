@@ -129,7 +129,7 @@ def checkin_modal(
             )
             for cat in CATEGORIES
         ]
-    blocks.append(_select("mood", "Confidence today (1-5)", MOODS, initial=initial.get("mood")))
+    blocks.append(_select("mood", "Mood today (1-5)", MOODS, initial=initial.get("mood")))
     if not edit:
         blocks.append(_select("day", "For which day?", DAYS, optional=False, initial="0"))
     return {

@@ -114,6 +114,8 @@ def member_message(
     values = member_values(content, session, member, now)
     private = in_channel and not member.checkins_public
     avoid = PRIVATE_VALUES if private else frozenset()
+    if not values["streak"]:
+        avoid |= {"streak"}  # "your streak stands at 0" is no encouragement
     title = TITLES[kind] + (f" for {values['name']}" if in_channel else "")
     blocks: list[str] = [cards.plan_line(session, content, member, now, plan)]
     nudge_id: str | None = None

@@ -248,7 +248,7 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
             f"Welcome to {safe_text(cohort.name, 80)}, {safe_text(member.display_name, 80)}!",
             title="You're in",
             blocks=(
-                f"Track: {t.name} — a realistic first role is {t.target_role}, "
+                f"Track: {t.name}. A realistic first role: {t.target_role}, "
                 f"usually {t.time_to_first_role} away.",
                 f"Budget: {b.name}, {b.hours_per_week:g} h a week ({split}).",
                 f"Day 1 of {PLAN_DAYS}. Week 1: {week1.default_goal}. Make it yours with "

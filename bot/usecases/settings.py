@@ -110,9 +110,14 @@ def _leaderboard(ctx: Ctx, member: Member, value: str) -> str:
     return value.lower()
 
 
-def _reminders(ctx: Ctx, member: Member, value: str) -> str:
+def reminder_name(kind: str) -> str:
+    """A reminder kind as members type it: ``sprint-kickoff``, not ``sprint_kickoff``."""
+    return kind.replace("_", "-")
+
+
+def _reminders(ctx: Ctx, member: Member, value: str) -> Reply:
     """``reminders off`` / ``reminders on`` / ``reminders <kind> on|off``."""
-    usage = "`/cohort me reminders [" + "|".join(REMINDER_KINDS) + "] on|off`"
+    usage = "`/cohort me reminders [" + "|".join(map(reminder_name, REMINDER_KINDS)) + "] on|off`"
     parts = value.lower().replace("-", "_").split()
     off = {k for k in member.reminders_off.split(",") if k}
     if len(parts) == 1:
@@ -126,7 +131,17 @@ def _reminders(ctx: Ctx, member: Member, value: str) -> str:
     else:
         raise UsageError("Which reminder?", usage)
     member.reminders_off = ",".join(sorted(off))
-    return "off for " + (", ".join(sorted(off)) or "nothing")
+    if not off:
+        return Reply(Message("Done: all your reminders are on."))
+    if off == set(REMINDER_KINDS):
+        return Reply(Message("Done: all your reminders are off."))
+    names = [reminder_name(k) for k in REMINDER_KINDS if k in off]
+    which = (
+        f"the {names[0]} reminder is"
+        if len(names) == 1
+        else ("the " + ", ".join(names[:-1]) + f" and {names[-1]} reminders are")
+    )
+    return Reply(Message(f"Done: {which} off; the others are on."))
 
 
 MEMBER_SETTERS: dict[str, MemberSetter] = {

@@ -255,6 +255,9 @@ def test_help_answers_in_the_channel_and_in_a_dm(app):
         answered_privately(callback, "/checkin", "/hours")
         topic = await h.slash("help", topic="hours")
         answered_privately(topic, "90m")
+        # The typed help from the specs, and the tracks and budgets from the content.
+        cohort = await h.slash("help", topic="cohort")
+        answered_privately(cohort, "/cohort join", "Tracks: software_engineer", "full-time: 40 h")
         payload = interaction(2, command_data("help"))
         for key in ("guild_id", "guild", "member"):
             payload.pop(key)

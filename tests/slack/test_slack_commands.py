@@ -121,6 +121,8 @@ def test_plan_and_sprint_and_progress_and_help(slack):
     assert "Progress" in d.command("/progress").json["text"]
     assert "/checkin" in d.command("/help").json["text"]
     assert "Amounts" in d.command("/help", "hours").json["text"]
+    cohort = json.dumps(d.command("/help", "cohort").json)
+    assert "Tracks: software_engineer" in cohort and "full-time: 40 h a week" in cohort
     with slack.app.uow() as s:
         week1 = s.scalars(select(PlanWeek).where(PlanWeek.week == 1)).one()
         assert week1.goal == "finish fast.ai lesson 1-3" and week1.done_at is not None
