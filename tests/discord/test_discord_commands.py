@@ -244,7 +244,7 @@ def test_progress_shows_streak_and_hours(app):
         await h.start_cohort()
         await h.slash("checkin", text="read chapter 2 | hours: 2h learning")
         callback = await h.slash("progress")
-        answered_privately(callback, "Progress", "Streak", "1 day(s)", "Learning")
+        answered_privately(callback, "Progress", "Streak", "1 day", "Learning")
 
     run_with_bot(app, scenario)
 

@@ -615,12 +615,12 @@ def test_progress_shows_streak_hours_plan_and_next_milestone(world, clock) -> No
     assert card.title == "Progress"
     assert card.text == "Ana's progress"
     fields = {f.name: f.value for f in card.fields}
-    assert fields["Streak"] == "1 day(s) · longest 1 · 0 freeze(s) held"
+    assert fields["Streak"] == "1 day · longest 1 · 0 freezes held"
     assert fields["Building"].endswith("2 h / 8 h")
     assert fields["Learning"].endswith("0 h / 5 h")
-    assert fields["All time"] == "2 h · 1 check-in(s)"
+    assert fields["All time"] == "2 h · 1 check-in"
     assert card.blocks[0].startswith("Day 1 of 30 — this week:")
-    assert "Next milestone: 3-day streak — 2 more study day(s)." in card.blocks
+    assert "Next milestone: 3-day streak — 2 more study days." in card.blocks
     assert "Milestones reached: 1" in card.blocks
 
 

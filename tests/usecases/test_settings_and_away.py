@@ -67,8 +67,8 @@ def test_cohort_me_shows_every_setting(cohort) -> None:
         "delivery": "dm",
         "checkins": "public",
         "leaderboard": "off",
-        "reminders": "sprint_kickoff on, weekly_review on, midweek_reminder on, "
-        "checkin_prompt on, inactivity on, mix_drift on",
+        "reminders": "sprint-kickoff on, weekly-review on, midweek-reminder on, "
+        "checkin-prompt on, inactivity on, mix-drift on",
         "away": "no",
     }
 
@@ -124,7 +124,7 @@ def test_reminders_turn_off_and_on_all_at_once_or_per_kind(cohort) -> None:
         "mix_drift",
     }
     shown = {f.name: f.value for f in cohort.say("Ben", "/cohort me").message.fields}
-    assert "checkin_prompt off" in shown["reminders"]
+    assert "checkin-prompt off" in shown["reminders"]
     cohort.say("Ben", "/cohort me reminders on")
     assert cohort.member("Ben").reminders_off == ""
 
