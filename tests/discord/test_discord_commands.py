@@ -110,12 +110,13 @@ def test_a_milestone_is_celebrated_in_the_channel_by_name_in_one_sentence(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
         await h.slash("checkin", text="first lesson done")
-        posts = await h.fake.wait_request(
-            "POST", rf"/channels/{COHORT_CHANNEL_ID}/messages", count=2
-        )
-        [cheer] = [p for p in posts if "🏅" in embed_text(p) or "🏅" in str(p.json)]
-        assert cheer.json["allowed_mentions"] == {"parse": []}
-        text = embed_text(cheer) or str(cheer.json)
+        # The card and its celebration go out as one message (one embed each).
+        [post] = await h.fake.wait_request("POST", rf"/channels/{COHORT_CHANNEL_ID}/messages")
+        assert post.json["allowed_mentions"] == {"parse": []}
+        [card, cheer] = post.json["embeds"]
+        assert "first lesson done" in str(card)
+        text = cheer["description"]
+        assert text.startswith("🏅 ")
         assert "Ada, your first check-in is in." in text
         assert "First check-in:" not in text
 
