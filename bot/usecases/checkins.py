@@ -184,7 +184,7 @@ def edit_checkin(ctx: Ctx, cmd: c.EditCheckIn) -> Reply:
         row.next = cmd.next.strip() or None
     if cmd.blockers is not None:
         row.blockers = cmd.blockers.strip() or None
-    if cmd.mood is not None:
+    if cmd.mood is not None or cmd.clear_mood:
         row.mood = cmd.mood
     row.updated_at = now
     public: tuple[Message, ...] = ()

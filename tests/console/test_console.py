@@ -70,6 +70,24 @@ def test_the_form_asks_its_questions_on_a_terminal(app, monkeypatch) -> None:
         assert (row.did, row.next, row.blockers) == ("read chapter 2 and 3", "chapter 3", "none")
 
 
+def test_an_edit_clears_what_is_given_empty_and_the_form_keeps_the_mood(app, monkeypatch) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana", "c", out)
+    session.run_line("/cohort start C")
+    session.run_line("/checkin draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    assert session.run_line("/checkin edit watched lessons 1 and 2 | blockers:")
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+    # The console's form does not ask the mood: an edit through it keeps the mood.
+    answers = iter(["final words", "-", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert session.run_line("/checkin edit", ask=True)
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers, row.mood) == ("final words", None, None, 3)
+
+
 def test_an_empty_form_saves_nothing(app, monkeypatch) -> None:
     out = io.StringIO()
     session = ConsoleSession(app.core, "Ana", "c", out)

@@ -67,6 +67,28 @@ def test_an_edit_through_the_form_edits_the_card_in_place(app):
     assert (row.did, row.next, row.blockers) == ("final text", None, None)
 
 
+def test_an_edit_clears_the_fields_given_empty_typed_or_in_the_form(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("checkin", text="draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+        await recorded_id(h)
+        await h.slash("checkin", text="second draft | blockers:", edit=True)
+        await h.fake.wait_request("PATCH", EDITS)
+        [row] = await asyncio.to_thread(all_rows, h.app, CheckInRow)
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+        await h.submit(
+            EDIT_FORM, {"did": "final text", "next": "lesson 5", "blockers": "", "mood": ""}
+        )
+        for _ in range(250):
+            [row] = await asyncio.to_thread(all_rows, h.app, CheckInRow)
+            if row.did == "final text":
+                break
+            await asyncio.sleep(0.02)
+        assert (row.did, row.next, row.blockers, row.mood) == ("final text", "lesson 5", None, None)
+
+    run_with_bot(app, scenario)
+
+
 def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()

@@ -81,6 +81,25 @@ def test_an_edit_through_the_modal_updates_the_card_in_place(slack):
     assert len(card_posts(slack)) == 1
 
 
+def test_an_edit_clears_the_fields_given_empty_typed_or_in_the_modal(slack):
+    start_and_join(slack)
+    slack.driver.command("/checkin", "first draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    slack.driver.command("/checkin", "edit second draft | blockers:")
+    with slack.app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+    slack.driver.command("/checkin", "edit")
+    view = slack.fake.wait_for("views.open")[0].body["view"]
+    mood = next(b for b in view["blocks"] if b.get("block_id") == "mood")
+    assert mood["element"]["initial_option"]["value"] == "3"
+    # A chosen option cannot be unselected in Slack: "No answer" clears the mood.
+    r = slack.driver.submit(view, {"did": "final words", "next": "", "mood": "none"})
+    assert r.status == 200
+    with slack.app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers, row.mood) == ("final words", None, None, None)
+
+
 def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(slack):
     start_and_join(slack)
     slack.driver.command("/checkin", "first draft")

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from bot.commands import checkin_from_form
 from bot.domain import commands as c
 from bot.storage.orm import CheckInRow
 from tests.support.world import MONDAY
@@ -123,6 +124,33 @@ def test_an_edit_without_the_fields_keeps_them(world) -> None:
     world.say("Ana", "/checkin edit done")
     row = checkin_row(world)
     assert (row.did, row.next, row.blockers) == ("done", "lesson 5", "GPU quota")
+
+
+def test_a_typed_edit_clears_each_field_given_empty(world) -> None:
+    """`/checkin edit ... | blockers:` replaces: a segment given empty clears that field."""
+    started(world)
+    world.say("Ana", "/checkin draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    world.say("Ana", "/checkin edit watched lessons 1 and 2 | blockers:")
+    row = checkin_row(world)
+    assert (row.did, row.next, row.blockers, row.mood) == (
+        "watched lessons 1 and 2",
+        "lesson 5",
+        None,
+        3,
+    )
+    world.say("Ana", "/checkin edit watched lessons 1 and 2 | next: | mood:")
+    row = checkin_row(world)
+    assert (row.next, row.blockers, row.mood) == (None, None, None)
+
+
+def test_the_edit_form_clears_an_emptied_mood(world) -> None:
+    started(world)
+    world.say("Ana", "/checkin draft | mood: 3")
+    world.app.core.handle(
+        checkin_from_form({"did": "done", "next": "", "blockers": "", "mood": ""}, edit=True),
+        world.actor("Ana"),
+    )
+    assert checkin_row(world).mood is None
 
 
 # ---- one read of each thing per check-in ----------------------------------------------------
