@@ -19,6 +19,7 @@ from bot.storage.orm import (
     Member,
     PlanWeek,
     PortfolioProject,
+    RestDay,
     SprintGoal,
 )
 from bot.usecases import APOLOGY
@@ -359,6 +360,26 @@ def test_admin_settings_change_the_cohort(app):
     run_with_bot(app, scenario)
     [cohort] = all_rows(app, Cohort)
     assert cohort.prompt_time.strftime("%H:%M") == "18:30"
+
+
+def test_an_admin_is_a_member_stored_by_id_and_a_past_rest_day_is_refused(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join", person=BO)
+        nobody = await h.slash("cohort-admin", "settings", key="admin", value="nobody")
+        answered_privately(nobody, "isn't a member")
+        made = await h.slash("cohort-admin", "settings", key="admin", value=f"<@{BO.user_id}>")
+        answered_privately(made, "Bo is an admin")
+        again = await h.slash("cohort-admin", "settings", key="admin", value="bo")
+        answered_privately(again, "Bo is an admin")
+        past = await h.slash("cohort-admin", "settings", key="rest-day", value="2020-01-01")
+        answered_privately(past, "has already passed")
+
+    run_with_bot(app, scenario)
+    assert sorted(a.user_id for a in all_rows(app, CohortAdmin)) == sorted(
+        [ADA.user_id, BO.user_id]
+    )
+    assert all_rows(app, RestDay) == []
 
 
 def test_a_member_without_manage_server_gets_a_polite_refusal(app):

@@ -6,7 +6,16 @@ import json
 
 from sqlalchemy import func, select
 
-from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, HourLog, Member, PlanWeek, SprintGoal
+from bot.storage.orm import (
+    CheckInRow,
+    Cohort,
+    CohortAdmin,
+    HourLog,
+    Member,
+    PlanWeek,
+    RestDay,
+    SprintGoal,
+)
 from tests.support.db import count
 
 BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C9>")
@@ -144,6 +153,23 @@ def test_cohort_membership_and_settings(slack):
         assert (grace.track, grace.timezone) == ("finance", "America/New_York")
         assert grace.status == "left"
         assert s.scalars(select(Cohort)).one().timezone == "Europe/Paris"
+
+
+def test_an_admin_is_a_member_found_by_mention_or_name_and_stored_by_id(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join finance", user="U2")
+    assert "isn't a member" in d.command("/cohort", "settings admin nobody").json["text"]
+    assert "isn't a member" in d.command("/cohort", "settings admin <@U9|zed>").json["text"]
+    assert "is an admin" in d.command("/cohort", "settings admin <@U2|grace>").json["text"]
+    with slack.app.uow() as s:
+        grace = s.scalars(select(Member).where(Member.user_id == "U2")).one()
+        d.command("/cohort", f"settings admin {grace.display_name.upper()}")
+        assert sorted(s.scalars(select(CohortAdmin.user_id))) == ["U1", "U2"]
+    r = d.command("/cohort", "settings rest-day 2020-01-01")
+    assert "has already passed" in r.json["text"]
+    with slack.app.uow() as s:
+        assert s.scalars(select(RestDay)).all() == []
 
 
 def test_forget_me_asks_then_the_button_deletes(slack):

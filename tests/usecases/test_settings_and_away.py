@@ -268,12 +268,29 @@ def test_cohort_settings_are_saved(cohort) -> None:
 def test_an_admin_can_make_another_member_admin(cohort) -> None:
     refused(cohort, "Ben", "/cohort summary", NotAllowed)
     assert cohort.say("Ana", "/cohort settings admin <@U-ben>").message.text == (
-        "Done: an admin: U-ben."
+        "Done: Ben is an admin of AI Switchers."
     )
     cohort.say("Ana", "/cohort settings admin U-ben")  # twice is harmless
+    cohort.say("Ana", "/cohort settings admin ben")  # by name, in any case: the same member
+    cohort.say("Ana", "/cohort settings admin Ben")
     with cohort.app.uow() as s:
         assert sorted(s.scalars(select(CohortAdmin.user_id))) == ["U-ana", "U-ben"]
     assert cohort.say("Ben", "/cohort summary").message.title == "Cohort summary"
+
+
+def test_an_admin_must_be_a_member_of_the_cohort(cohort) -> None:
+    assert "nobody isn't a member of AI Switchers" in refused(
+        cohort, "Ana", "/cohort settings admin nobody"
+    )
+    refused(cohort, "Ana", "/cohort settings admin <@U-stranger>")
+    cohort.say("Ben", "/cohort leave")
+    refused(cohort, "Ana", "/cohort settings admin Ben")
+
+
+def test_a_rest_day_in_the_past_is_refused(cohort) -> None:
+    assert "has already passed" in refused(cohort, "Ana", "/cohort settings rest-day 2020-01-01")
+    refused(cohort, "Ana", "/cohort settings rest-day 2026-11-29")  # yesterday
+    cohort.say("Ana", "/cohort settings rest-day 2026-11-30")  # today is fine
 
 
 def test_a_rest_day_is_saved_once(cohort) -> None:
