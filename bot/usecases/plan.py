@@ -9,7 +9,7 @@ from bot.domain.calendar import PLAN_DAYS, plan_day, plan_week
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import PortfolioProject
-from bot.usecases import membership, milestones
+from bot.usecases import membership, milestones, sprint
 from bot.usecases.context import READS, SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 
@@ -22,6 +22,8 @@ def set_plan_goal(ctx: Ctx, cmd: c.SetPlanGoal) -> Reply:
     member = membership.current_member(ctx)
     row = stats.plan_weeks(ctx.session, member.id)[cmd.week]
     row.goal = cmd.goal
+    ctx.session.flush()
+    sprint.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
     return Reply(Message(f"Week {cmd.week} goal set: {safe_text(cmd.goal, 300)}"))
 
 

@@ -241,6 +241,19 @@ def test_sprint_shows_adds_and_ticks_off_goals(app):
     assert goals[-1].done_at is not None
 
 
+def test_the_sprint_follows_a_new_plan_goal_and_budget(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        await h.slash("sprint")
+        await h.slash("plan", week=1, goal="finish fast.ai lessons 1-3")
+        await h.slash("cohort", "me", key="budget", value="full-time")
+        shown = await h.slash("sprint")
+        answered_privately(shown, "finish fast.ai lessons 1-3", "/ 20 h")
+
+    run_with_bot(app, scenario)
+
+
 def test_progress_shows_streak_and_hours(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()

@@ -138,6 +138,17 @@ def test_plan_and_sprint_and_progress_and_help(slack):
         assert s.scalars(select(SprintGoal).where(SprintGoal.position == 2)).one().done_at
 
 
+def test_the_sprint_follows_a_new_plan_goal_and_budget(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join")
+    d.command("/sprint")
+    d.command("/plan", "set 1 finish fast.ai lessons 1-3")
+    d.command("/cohort", "me budget full-time")
+    text = str(d.command("/sprint").json)
+    assert "finish fast.ai lessons 1-3" in text and "/ 20 h" in text
+
+
 def test_cohort_membership_and_settings(slack):
     start_cohort(slack)
     d = slack.driver

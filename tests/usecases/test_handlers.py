@@ -557,6 +557,31 @@ def test_full_time_targets(world, clock) -> None:
     )
 
 
+def test_the_current_sprint_follows_plan_and_budget_changes_and_past_ones_keep_theirs(
+    world, clock
+) -> None:
+    started(world, clock)  # full-time: 20 / 15 / 5 h
+    world.say("Ana", "/cohort join full-time")
+    world.say("Ana", "/sprint")
+    clock.advance(timedelta(days=7))  # week 2 of the plan, a new sprint
+    world.say("Ana", "/sprint")
+    world.say("Ana", "/plan set 2 ship the churn model README")
+    world.say("Ana", "/cohort me budget part-time")
+    card = world.say("Ana", "/sprint").message
+    assert card.blocks[0] == "1. ◻️ ship the churn model README"
+    fields = {f.name: f.value for f in card.fields}
+    assert fields["Learning"].endswith("/ 5 h") and fields["Building"].endswith("/ 8 h")
+    assert fields["Networking"].endswith("/ 2 h")
+    world.say("Ana", "/cohort join software_engineer full-time")  # already in: budget again
+    assert world.say("Ana", "/sprint").message.fields[0].value.endswith("/ 20 h")
+    world.say("Ana", "/cohort me budget part-time")
+    with world.app.uow() as s:
+        last, this = s.scalars(select(Sprint).order_by(Sprint.iso_week)).all()
+        assert (last.target_learning, last.target_building) == (1200, 900)  # as it was
+        assert (this.target_learning, this.target_building) == (300, 480)
+        assert [g.text for g in last.goals] != ["ship the churn model README"]
+
+
 def test_the_sprint_week_is_the_members_own(world, clock) -> None:
     # Sunday 22:00 UTC is already Monday 11:00 in Auckland: the next ISO week.
     at(clock, "2026-11-29T22:00:00+00:00")
