@@ -331,6 +331,23 @@ def test_cohort_leave_me_and_away(app):
     assert ada is not None and ada.timezone == "Europe/Berlin" and ada.status == "left"
 
 
+def test_coming_back_after_leaving_continues_the_members_own_history(app, clock):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join", person=BO)
+        await h.slash("cohort", "me", person=BO, key="timezone", value="Africa/Lagos")
+        await h.slash("cohort", "leave", person=BO)
+        clock.advance(timedelta(days=9))
+        back = await h.slash("checkin", person=BO, text="still here?")
+        answered_privately(back, "Welcome back to Spring switchers")
+        assert "Day 1 of" not in embed_text(back)
+
+    run_with_bot(app, scenario)
+    bo = member(app, BO.user_id)
+    assert bo is not None and (bo.timezone, bo.status) == ("Africa/Lagos", "active")
+    assert bo.plan_start == bo.joined_at.date()
+
+
 def test_admin_summary_defers_then_sends_the_chart_as_a_file(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -181,6 +182,21 @@ def test_an_admin_is_a_member_found_by_mention_or_name_and_stored_by_id(slack):
     assert "has already passed" in r.json["text"]
     with slack.app.uow() as s:
         assert s.scalars(select(RestDay)).all() == []
+
+
+def test_coming_back_after_leaving_continues_the_members_own_history(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join finance", user="U2")
+    d.command("/cohort", "me timezone Africa/Lagos", user="U2")
+    d.command("/cohort", "leave", user="U2")
+    slack.app.clock.advance(timedelta(days=9))
+    text = d.command("/checkin", "still here?", user="U2").json["text"]
+    assert "Welcome back to ML switchers" in text and "Day 1 of" not in text
+    with slack.app.uow() as s:
+        grace = s.scalars(select(Member).where(Member.user_id == "U2")).one()
+        assert (grace.timezone, grace.track, grace.status) == ("Africa/Lagos", "finance", "active")
+        assert grace.plan_start == grace.joined_at.date()
 
 
 def test_forget_me_asks_then_the_button_deletes(slack):

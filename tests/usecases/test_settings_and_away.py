@@ -18,6 +18,7 @@ from bot.storage.orm import (
     CohortAdmin,
     HourLog,
     Member,
+    MemberPeriod,
     MilestoneAward,
     OutboxRow,
     PlanWeek,
@@ -326,7 +327,7 @@ def test_leave_keeps_the_data_and_rejoining_works(cohort) -> None:
     assert cohort.member("Ben").status == "left"
     refused(cohort, "Ben", "/progress", NotFound)
     refused(cohort, "Ben", "/cohort leave", NotFound)
-    assert cohort.say("Ben", "/cohort join").message.title == "You're in"
+    assert cohort.say("Ben", "/cohort join").message.title == "Welcome back"
     ben = cohort.member("Ben")
     assert ben.status == "active"
     with cohort.app.uow() as s:
@@ -362,7 +363,16 @@ def _fill_in(world: Any, name: str) -> None:
     world.app.core.handle(c.Snooze(minutes=30), world.actor(name))
 
 
-MEMBER_TABLES = (CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, OutboxRow, Sprint)
+MEMBER_TABLES = (
+    CheckInRow,
+    HourLog,
+    MilestoneAward,
+    PlanWeek,
+    AwayPeriod,
+    OutboxRow,
+    Sprint,
+    MemberPeriod,
+)
 
 
 def test_forget_me_without_confirm_only_asks(cohort) -> None:
