@@ -441,7 +441,8 @@ class CohortBot(commands.Bot):
                 interaction, "Saved — but I couldn't update the card in the cohort channel."
             )
             return
-        await self.post_public(interaction, update.message, context)
+        if update.repost:
+            await self.post_public(interaction, update.message, context)
 
     async def _record_post(self, ref: str, posted: discord.Message) -> None:
         try:

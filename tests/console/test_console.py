@@ -88,6 +88,19 @@ def test_an_edit_clears_what_is_given_empty_and_the_form_keeps_the_mood(app, mon
         assert (row.did, row.next, row.blockers, row.mood) == ("final words", None, None, 3)
 
 
+def test_undo_takes_back_milestones_and_undoing_nothing_says_so(app) -> None:
+    code, out = script(
+        app,
+        "/cohort start Spring\n/cohort join\n/plan undo 3\n/plan done 1\n/plan undo 1\n"
+        "/plan project 2 undo\n/progress\n",
+    )
+    assert code == 0
+    assert "Week 3 isn't marked done, so there's nothing to undo." in out
+    assert "Week 1 is open again. Taken back: Plan week 1 done." in out
+    assert "isn't marked shipped" in out
+    assert "Milestones reached: 0" in out
+
+
 def test_an_empty_form_saves_nothing(app, monkeypatch) -> None:
     out = io.StringIO()
     session = ConsoleSession(app.core, "Ana", "c", out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.storage.orm import CheckInRow
+from bot.storage.orm import CheckInRow, MilestoneAward
 from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
 from tests.discord.discord_harness import Harness, embed_text, run_with_bot
 from tests.support.db import all_rows
@@ -110,3 +110,24 @@ def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(app):
     run_with_bot(app, scenario)
     [row] = all_rows(app, CheckInRow)
     assert row.did == "third draft"
+
+
+def test_an_undo_edits_the_public_celebration_in_place(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        await h.slash("plan", week=1, done=True)
+        for _ in range(250):
+            [award] = await asyncio.to_thread(all_rows, h.app, MilestoneAward)
+            if award.posted_message_id is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert award.posted_channel == COHORT_CHANNEL_ID
+        undo = await h.slash("plan", week=1, done=False)
+        assert "Taken back: Plan week 1 done" in embed_text(undo)
+        [edit] = await h.fake.wait_request("PATCH", EDITS)
+        assert edit.path.endswith(f"/messages/{award.posted_message_id}")
+        assert "taken back" in embed_text(edit)
+
+    run_with_bot(app, scenario)
+    assert all_rows(app, MilestoneAward) == []

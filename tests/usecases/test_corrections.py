@@ -33,8 +33,8 @@ def test_a_public_checkin_card_carries_its_identity(world) -> None:
     reply = world.say("Ana", "/checkin finished lesson 4")
     card = reply.public[0]
     assert card.ref == f"checkin:{checkin_row(world).id}"
-    # Celebrations are public too, but nothing ever edits them: no identity.
-    assert all(m.ref is None for m in reply.public[1:])
+    # Celebrations carry theirs too: an undo edits them.
+    assert [m.ref for m in reply.public[1:]] == ["milestone:1"]
 
 
 def test_record_post_stores_where_the_card_landed(world) -> None:
@@ -49,7 +49,8 @@ def test_record_post_ignores_refs_it_does_not_know(world) -> None:
     started(world)
     world.say("Ana", "/checkin finished lesson 4")
     core = world.app.core
-    assert core.record_post("milestone:1", "C-cohort", "m1") is False
+    assert core.record_post("pod:1", "C-cohort", "m1") is False
+    assert core.record_post("milestone:999999", "C-cohort", "m1") is False
     assert core.record_post("checkin:not-a-number", "C-cohort", "m1") is False
     assert core.record_post("checkin:999999", "C-cohort", "m1") is False
     assert core.record_post("checkin:1", "", "m1") is False

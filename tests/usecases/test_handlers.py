@@ -477,9 +477,11 @@ def test_plan_done_awards_the_week_milestone_once(world, clock) -> None:
     assert "Week 1 done" in reply.message.text
     assert "🏅 Week 1 of the plan is done, Ana" in reply.message.text
     assert "already done" in world.say("Ana", "/plan done 1").message.text
-    assert world.say("Ana", "/plan undo 1").message.text == "Week 1 is open again."
-    again = world.say("Ana", "/plan done 1")
-    assert "Week 1 of the plan is done" not in again.message.text
+    undo = world.say("Ana", "/plan undo 1").message.text
+    assert undo == "Week 1 is open again. Taken back: Plan week 1 done."
+    assert awards(world, "Ana") == []
+    again = world.say("Ana", "/plan done 1")  # done again: celebrated again, still once
+    assert "Week 1 of the plan is done, Ana" in again.message.text
     assert awards(world, "Ana") == ["plan_week_1"]
     ana = world.member("Ana")
     with world.app.uow() as s:
@@ -506,6 +508,40 @@ def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
         "plan_week_3",
         "plan_week_4",
     ]
+
+
+def test_undo_takes_back_the_milestones_and_progress_counts_right_after(world, clock) -> None:
+    started(world, clock)
+    world.say("Ana", "/checkin started the course")
+    for week in (1, 2, 3, 4):
+        world.say("Ana", f"/plan done {week}")
+    assert "Milestones reached: 6" in world.say("Ana", "/progress").message.plain()
+    reply = world.say("Ana", "/plan undo 2")
+    assert reply.message.text == (
+        "Week 2 is open again. Taken back: Plan week 2 done, 30-day plan complete."
+    )
+    assert "Milestones reached: 4" in world.say("Ana", "/progress").message.plain()
+    assert awards(world, "Ana") == ["first_checkin", "plan_week_1", "plan_week_3", "plan_week_4"]
+
+
+def test_undoing_a_week_never_done_says_so_and_changes_nothing(world, clock) -> None:
+    started(world, clock)
+    before = world.snapshot()
+    reply = world.say("Ana", "/plan undo 3")
+    assert reply.message.text == "Week 3 isn't marked done, so there's nothing to undo."
+    assert world.snapshot() == before
+
+
+def test_undo_edits_the_public_celebration_where_it_landed(world, clock) -> None:
+    started(world, clock)
+    [card] = world.say("Ana", "/plan done 1").public
+    assert card.ref is not None and card.ref.startswith("milestone:")
+    assert world.app.core.record_post(card.ref, "C-cohort", "m-7") is True
+    [update] = world.say("Ana", "/plan undo 1").updates
+    assert (update.channel_id, update.message_id, update.repost) == ("C-cohort", "m-7", False)
+    assert update.message.text == (
+        "🏅 Plan week 1 done — taken back: week 1 of the plan is open again."
+    )
 
 
 @pytest.mark.parametrize("line", ["/plan set 5 too far", "/plan done 0", "/plan set 1"])
