@@ -18,7 +18,7 @@ from bot.domain.errors import NotAllowed, NotFound, UsageError
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import Cohort, CohortAdmin, Member, MemberPeriod, PlanWeek
-from bot.usecases import sprint
+from bot.usecases import sprint_follow
 from bot.usecases.context import SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
     check_budget(content, budget)
     if member is not None and member.status != "left":
         member.track, member.budget = track, budget
-        sprint.follow_plan_and_budget(ctx.session, content, member, ctx.now)
+        sprint_follow.follow_plan_and_budget(ctx.session, content, member, ctx.now)
         return Reply(
             Message(
                 f"You're already in {safe_text(cohort.name, 80)} — I've set your track to "

@@ -9,7 +9,7 @@ from bot.domain.calendar import PLAN_DAYS, plan_day, plan_week
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import Member, PlanWeek, PortfolioProject
-from bot.usecases import membership, milestones, sprint
+from bot.usecases import membership, milestones, sprint_follow
 from bot.usecases.context import READS, SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 
@@ -23,7 +23,7 @@ def set_plan_goal(ctx: Ctx, cmd: c.SetPlanGoal) -> Reply:
     row = stats.plan_weeks(ctx.session, member.id)[cmd.week]
     row.goal = cmd.goal
     ctx.session.flush()
-    sprint.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
+    sprint_follow.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
     return Reply(Message(f"Week {cmd.week} goal set: {safe_text(cmd.goal, 300)}"))
 
 

@@ -27,7 +27,7 @@ from bot.domain.schedule import REMINDER_KINDS
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import AwayPeriod, Cohort, CohortAdmin, Member, RestDay
-from bot.usecases import membership, sprint
+from bot.usecases import membership, sprint_follow
 from bot.usecases.context import READS, WRITES, Ctx, UseCase
 
 MemberSetter = Callable[[Ctx, Member, str], "str | Reply"]
@@ -83,7 +83,7 @@ def _track(ctx: Ctx, member: Member, value: str) -> str:
 def _budget(ctx: Ctx, member: Member, value: str) -> str:
     membership.check_budget(ctx.content, value.lower())
     member.budget = value.lower()
-    sprint.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
+    sprint_follow.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
     return member.budget
 
 
