@@ -540,7 +540,7 @@ def test_undo_edits_the_public_celebration_where_it_landed(world, clock) -> None
     [update] = world.say("Ana", "/plan undo 1").updates
     assert (update.channel_id, update.message_id, update.repost) == ("C-cohort", "m-7", False)
     assert update.message.text == (
-        "🏅 Plan week 1 done — taken back: week 1 of the plan is open again."
+        "🏅 Plan week 1 done (Ana) — taken back: week 1 of the plan is open again."
     )
 
 
