@@ -53,6 +53,7 @@ from bot.storage.orm import (
     Cohort,
     HourLog,
     Member,
+    MemberPeriod,
     MilestoneAward,
     PlanWeek,
 )
@@ -118,6 +119,16 @@ def populate(engine: Engine, members: int, days: int, seed: int = 42) -> int:
         ]
         ids = conn.execute(insert(Member).returning(Member.id), rows).scalars().all()
         ids = sorted(ids)
+        # Each member's membership period; those who left, at no known time, have none
+        # (as the migration that made the periods did).
+        conn.execute(
+            insert(MemberPeriod).from_select(
+                ["member_id", "joined_at"],
+                select(Member.id, Member.joined_at).where(
+                    Member.cohort_id == cohort_id, Member.status != "left"
+                ),
+            )
+        )
 
         def flush(table: Any, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if batch:
@@ -233,7 +244,7 @@ def clone_cohort(engine: Engine, cohort_id: int, copies: int) -> None:
                 )
             )
             old_m, new_m = aliased(Member), aliased(Member)
-            for model in (CheckInRow, HourLog, PlanWeek, MilestoneAward):
+            for model in (CheckInRow, HourLog, PlanWeek, MilestoneAward, MemberPeriod):
                 names, cols = copy_of(model.__table__, {"member_id": new_m.id})
                 conn.execute(
                     insert(model).from_select(

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from bot import plugins
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.content import ContentError, default_content_dir, validate_content
+from bot.content import ContentError, default_content_dir, describe, load_content, validate_content
 from bot.logs import configure as configure_logging
 from bot.storage.db import DatabaseUnavailable
 
@@ -111,9 +111,12 @@ def cmd_content(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        many = "problem" if len(problems) == 1 else "problems"
+        print(f"{len(problems)} {many} in {directory}", file=sys.stderr)
         return 1
     print(f"content in {directory} is valid")
+    for line in describe(load_content(directory)):
+        print("  " + line)
     return 0
 
 
@@ -324,7 +327,12 @@ def cmd_export_member(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cohortbot", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="cohortbot",
+        description="cohortbot: the demo, a terminal console, the scheduler, reports, exports, "
+        "and database and content tools. Bad configuration is reported in one clear line "
+        "and a non-zero exit.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="an offline simulated cohort: a month in under a minute")
@@ -395,7 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--chart", help="chart file (default: cohort-<week>.png)")
     r.set_defaults(func=cmd_report)
 
-    e = sub.add_parser("export", help="a cohort's data as four CSV files (see bot/export.py)")
+    e = sub.add_parser(
+        "export", help="a cohort's data as four CSV files: check-ins, hours, plan and milestones"
+    )
     e.add_argument("cohort", help="the cohort's name or id")
     e.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first local date")
     e.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help="last local date")
@@ -455,7 +465,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         first = exc.problems[0] if exc.problems else "unknown problem"
         print(
-            f"cohortbot: invalid content ({len(exc.problems)} problem(s)); first: {first}. "
+            f"cohortbot: invalid content ({len(exc.problems)} "
+            + ("problem" if len(exc.problems) == 1 else "problems")
+            + f"); first: {first}. "
             "Run `cohortbot content validate` for all.",
             file=sys.stderr,
         )

@@ -21,21 +21,48 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.commands import check_references
 
 CATEGORIES: tuple[str, ...] = ("learning", "building", "networking")
-TRIGGERS: tuple[str, ...] = (
-    "checkin_prompt", "sprint_kickoff", "midweek_reminder", "weekly_review",
-    "inactivity", "milestone", "digest", "mix_drift",
-)  # fmt: skip
-PLACEHOLDERS: frozenset[str] = frozenset({
-    "name", "day", "plan_day", "week", "week_goal", "streak", "hours", "target",
-    "category", "ahead", "behind", "count",
-})  # fmt: skip
+# The values a scheduled member message fills (``bot.scheduling.nudges.member_values``):
+# the plan day and week ("Day 9 of 30", then "Week 6 since you joined" as ``plan_day``),
+# this week's goal, the current streak, and this week's hours against the weekly target.
+_MEMBER_VALUES = frozenset(
+    {"name", "day", "plan_day", "week", "week_goal", "streak", "hours", "target"}
+)
+# What every celebration fills (``bot.usecases.milestones.celebration_values``); ``hours``
+# is the all-time total.
+_CELEBRATION_VALUES = frozenset({"name", "day", "week", "week_goal", "streak", "hours"})
+
+# Each nudge trigger and the placeholder names it provides; `content validate` holds every
+# nudge text to the names of its own trigger.
+TRIGGERS: dict[str, frozenset[str]] = {
+    "checkin_prompt": _MEMBER_VALUES,
+    "sprint_kickoff": _MEMBER_VALUES,
+    "midweek_reminder": _MEMBER_VALUES,
+    "weekly_review": _MEMBER_VALUES,
+    "inactivity": _MEMBER_VALUES,
+    "milestone": _CELEBRATION_VALUES,
+    # The cohort's week (``bot.read.digest.line_values``): members who checked in, and the
+    # cohort's hours against its target.
+    "digest": frozenset({"count", "hours", "target"}),
+    # The mid-week balance tip: the category far ahead, the one near zero (also ``category``).
+    "mix_drift": _MEMBER_VALUES | {"ahead", "behind", "category"},
+}
+# Each milestone kind and the placeholder names its message may use.
+MILESTONE_KINDS: dict[str, frozenset[str]] = {
+    "first_checkin": _CELEBRATION_VALUES,
+    "streak": _CELEBRATION_VALUES,
+    "total_hours": _CELEBRATION_VALUES,
+    # ``hours`` here is the week's own, against the budget's weekly ``target``.
+    "budget_week": _CELEBRATION_VALUES | {"target"},
+    "plan_week": _CELEBRATION_VALUES,
+    "plan_complete": _CELEBRATION_VALUES,
+    "portfolio_project": _CELEBRATION_VALUES,
+}
+PLACEHOLDERS: frozenset[str] = frozenset().union(*TRIGGERS.values(), *MILESTONE_KINDS.values())
 # Texts naming the plan's day, week or week goal are true only during the 30-day plan;
 # after it they are not chosen ({plan_day} speaks of the member's week instead).
 PLAN_ONLY_PLACEHOLDERS: frozenset[str] = frozenset({"day", "week", "week_goal"})
-MILESTONE_KINDS: tuple[str, ...] = (
-    "first_checkin", "streak", "total_hours", "budget_week", "plan_week",
-    "plan_complete", "portfolio_project",
-)  # fmt: skip
+# Files whose texts the bot fills; every other text is shown exactly as written.
+_FILLED = {"nudges.yaml": "text", "milestones.yaml": "message"}
 REQUIRED_BUDGETS: tuple[str, ...] = ("full-time", "part-time", "minimal")
 DEFAULT_TRACK = "other"
 
@@ -43,6 +70,8 @@ DEFAULT_TRACK = "other"
 _KINDS_WITH_THRESHOLD = frozenset({"streak", "total_hours", "plan_week", "portfolio_project"})
 _BROADCAST = re.compile(r"@(everyone|channel|here)\b|<!(everyone|channel|here)>", re.IGNORECASE)
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Values filled in lowercase ("learning"): a sentence must not start with one.
+_LOWERCASE_START = re.compile(r"(?:^|[.!?]\s+)\{(ahead|behind|category)\}")
 
 
 def _one_of(value: str, options: tuple[str, ...], what: str) -> str:
@@ -148,7 +177,7 @@ class Nudge(_Model):
     @field_validator("trigger")
     @classmethod
     def _known_trigger(cls, trigger: str) -> str:
-        return _one_of(trigger, TRIGGERS, "trigger")
+        return _one_of(trigger, tuple(TRIGGERS), "trigger")
 
     @field_validator("category")
     @classmethod
@@ -166,7 +195,7 @@ class Milestone(_Model):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, kind: str) -> str:
-        return _one_of(kind, MILESTONE_KINDS, "kind")
+        return _one_of(kind, tuple(MILESTONE_KINDS), "kind")
 
 
 @dataclass(frozen=True)
@@ -236,6 +265,36 @@ class Content:
         ]
 
 
+def budget_line(budget: Budget) -> str:
+    """``full-time: 40 h a week (20 learning, 15 building, 5 networking)``."""
+    split = ", ".join(f"{budget.split[c]:g} {c}" for c in CATEGORIES if budget.split[c])
+    hours = f"{budget.hours_per_week:g}"
+    if budget.min_hours is not None and budget.max_hours is not None:
+        hours = f"{budget.min_hours:g}-{budget.max_hours:g}"
+    return f"{budget.id}: {hours} h a week ({split})"
+
+
+def tracks_line(content: Content) -> str:
+    """Every track id with its name, as `/cohort join` takes them."""
+    return "; ".join(f"{t.id} ({t.name})" for t in content.tracks.values())
+
+
+def describe(content: Content) -> list[str]:
+    """What the content holds, for `cohortbot content validate`: tracks, budgets, counts."""
+    per_trigger = Counter(n.trigger for n in content.nudges)
+    return [
+        f"Tracks ({len(content.tracks)}): {tracks_line(content)}",
+        f"Budgets ({len(content.budgets)}): "
+        + "; ".join(budget_line(b) for b in content.budgets.values()),
+        f"Plan: {content.plan.days} days in {len(content.plan.weeks)} weeks",
+        f"Portfolio projects: {len(content.portfolio.projects)}",
+        f"Exercises: {len(content.exercises)}",
+        f"Nudges ({len(content.nudges)}): "
+        + ", ".join(f"{per_trigger[t]} {t.replace('_', '-')}" for t in TRIGGERS),
+        f"Milestones: {len(content.milestones)}",
+    ]
+
+
 # Each file and the model it holds; True means a list of such items.
 _FILES: dict[str, tuple[type[_Model], bool]] = {
     "tracks.yaml": (Track, True),
@@ -280,27 +339,52 @@ def placeholders_in(text: str) -> frozenset[str]:
         return frozenset()
 
 
+def _fields(text: str) -> list[str]:
+    """The placeholder names in a text; ValueError on malformed braces."""
+    return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+
+
 def _text_problems(file: str, raw: Any) -> Iterator[ContentProblem]:
-    """Placeholders the bot cannot fill, broadcast mentions and command references that name
-    no command, in any string."""
-    known = ", ".join(sorted(PLACEHOLDERS))
+    """Malformed braces, placeholders in texts nothing fills, broadcast mentions and command
+    references that name no command, in any string.
+
+    Placeholders in the texts the bot fills are checked per item, against what the
+    item's trigger or kind provides (``_placeholder_problems``).
+    """
+    filled = _FILLED.get(file)
     for path, text in _walk_strings(raw):
         try:
-            fields = [
-                field for _, field, _, _ in string.Formatter().parse(text) if field is not None
-            ]
+            fields = _fields(text)
         except ValueError as exc:
             yield ContentProblem(file, path, f"malformed placeholder braces: {exc}")
             continue
-        for field in fields:
-            if field not in PLACEHOLDERS:
-                yield ContentProblem(
-                    file, path, f"unknown placeholder {{{field}}} (known: {known})"
-                )
+        if fields and (filled is None or not path.endswith("." + filled)):
+            yield ContentProblem(
+                file,
+                path,
+                f"{{{fields[0]}}} would be shown as written: nothing fills placeholders here",
+            )
         if _BROADCAST.search(text):
             yield ContentProblem(file, path, "must not mention @everyone, @channel or @here")
         for problem in check_references(text):
             yield ContentProblem(file, path, f"unknown command reference: {problem}")
+
+
+def _placeholder_problems(
+    file: str, path: str, text: str, provided: frozenset[str], source: str
+) -> Iterator[ContentProblem]:
+    try:
+        fields = _fields(text)
+    except ValueError:
+        return  # reported by _text_problems
+    for field in dict.fromkeys(fields):
+        if field not in provided:
+            yield ContentProblem(
+                file,
+                path,
+                f"unknown placeholder {{{field}}}: {source} provides "
+                + ", ".join(sorted(provided)),
+            )
 
 
 def _read_yaml(directory: Path, file: str) -> tuple[Any, list[ContentProblem]]:
@@ -383,6 +467,19 @@ def _nudge_problems(
                     f"[{index}].tracks[{position}]",
                     f"unknown track {track_id!r} (not an id in tracks.yaml)",
                 )
+        yield from _placeholder_problems(
+            "nudges.yaml",
+            f"[{index}].text",
+            nudge.text,
+            TRIGGERS[nudge.trigger],
+            f"trigger {nudge.trigger!r}",
+        )
+        if match := _LOWERCASE_START.search(nudge.text):
+            yield ContentProblem(
+                "nudges.yaml",
+                f"[{index}].text",
+                f"a sentence starts with {{{match[1]}}}, which is filled in lowercase",
+            )
         if nudge.trigger == "mix_drift" and nudge.category is None:
             yield ContentProblem(
                 "nudges.yaml", f"[{index}].category", "mix_drift nudges need a category"
@@ -393,6 +490,19 @@ def _milestone_problems(milestones: list[tuple[int, Milestone]]) -> Iterator[Con
     seen: set[tuple[str, int | None]] = set()
     for index, milestone in milestones:
         key = (milestone.kind, milestone.threshold)
+        path = f"[{index}].message"
+        yield from _placeholder_problems(
+            "milestones.yaml",
+            path,
+            milestone.message,
+            MILESTONE_KINDS[milestone.kind],
+            f"kind {milestone.kind!r}",
+        )
+        if "{name}" not in milestone.message:
+            # Posted in the channel on its own: it must say whose milestone it is.
+            yield ContentProblem(
+                "milestones.yaml", path, "a celebration names the member: use {name}"
+            )
         if milestone.kind in _KINDS_WITH_THRESHOLD and milestone.threshold is None:
             yield ContentProblem(
                 "milestones.yaml",

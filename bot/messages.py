@@ -136,12 +136,13 @@ class Update:
     """Replace an earlier public post, where the adapter reported it landed, with ``message``.
 
     When the platform says the post is gone (deleted), the adapter posts ``message`` fresh
-    and reports the new place (``message.ref``) instead.
+    and reports the new place (``message.ref``) instead, unless ``repost`` is False.
     """
 
     channel_id: str
     message_id: str
     message: Message
+    repost: bool = True
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,24 @@ class DeliveryError(Exception):
 
     ``permanent`` means retrying cannot help (channel gone, user left, bot removed);
     ``retry_after`` is the platform's own back-off hint in seconds, when it gave one.
+    ``halt`` means the platform can send nothing at all right now (its credentials were
+    refused): the destination is fine, so nobody is paused, the attempt does not count,
+    and the rest of the batch waits too.
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        halt: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.halt = halt
 
 
 class Platform(Protocol):

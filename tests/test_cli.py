@@ -75,6 +75,33 @@ def test_content_validate_accepts_the_shipped_content(tmp_path: Path) -> None:
     assert "is valid" in result.stdout
 
 
+def test_content_validate_lists_the_tracks_budgets_and_counts(tmp_path: Path) -> None:
+    out = cohortbot("content", "validate", cwd=tmp_path).stdout
+    assert re.search(r"Tracks \(12\): software_engineer \(Software engineer", out), out
+    assert "full-time: 40 h a week (20 learning, 15 building, 5 networking)" in out
+    assert "minimal: 5-8 h a week (6 building)" in out
+    assert re.search(r"Nudges \(\d+\): \d+ checkin-prompt, ", out)
+    assert re.search(r"Milestones: \d+", out) and "Exercises: 5" in out
+
+
+def test_help_reads_cleanly(tmp_path: Path) -> None:
+    out = cohortbot("--help", cwd=tmp_path).stdout
+    assert "``" not in out and ".py" not in out, out
+    assert "four CSV files: check-ins, hours, plan and milestones" in " ".join(out.split())
+
+
+def test_content_validate_counts_one_problem_in_the_singular(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(default_content_dir(), broken)
+    budgets = broken / "budgets.yaml"
+    budgets.write_text(
+        budgets.read_text(encoding="utf-8").replace("hours_per_week: 40", "hours_per_week: lots"),
+        encoding="utf-8",
+    )
+    result = cohortbot("content", "validate", str(broken), cwd=tmp_path)
+    assert "1 problem in" in result.stderr and "(s)" not in result.stderr
+
+
 def test_content_validate_names_the_broken_file(tmp_path: Path) -> None:
     broken = tmp_path / "content"
     shutil.copytree(default_content_dir(), broken)

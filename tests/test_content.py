@@ -235,6 +235,47 @@ def test_an_unknown_placeholder_is_named(broken_dir: Path) -> None:
     assert "{foo}" in problem.message
 
 
+def test_a_placeholder_its_trigger_does_not_provide_is_reported(broken_dir: Path) -> None:
+    # {count} is the digest's; a check-in prompt has no such value and would post it raw.
+    replace_in(
+        broken_dir / "nudges.yaml",
+        "One sentence is enough today",
+        "One sentence from each of the {count} of you",
+    )
+    problem = find(validate_content(broken_dir), "nudges.yaml", "[8].text")
+    assert problem.message.startswith("unknown placeholder {count}: trigger 'checkin_prompt'")
+    assert "week_goal" in problem.message
+
+
+def test_a_milestone_placeholder_its_kind_does_not_provide_is_reported(broken_dir: Path) -> None:
+    # Only the week's budget knows a weekly {target}; a streak celebration would post it raw.
+    replace_in(broken_dir / "milestones.yaml", "That's how habits start.", "Aim: {target}.")
+    problem = find(validate_content(broken_dir), "milestones.yaml", "[1].message")
+    assert problem.message.startswith("unknown placeholder {target}: kind 'streak' provides")
+
+
+def test_a_celebration_that_does_not_name_the_member_is_reported(broken_dir: Path) -> None:
+    replace_in(broken_dir / "milestones.yaml", "Three study days in a row, {name}.", "Three days.")
+    problem = find(validate_content(broken_dir), "milestones.yaml", "[1].message")
+    assert "names the member" in problem.message
+
+
+def test_a_placeholder_in_a_text_nothing_fills_is_reported(broken_dir: Path) -> None:
+    replace_in(broken_dir / "milestones.yaml", "title: 3-day streak", "title: 3-day streak, {name}")
+    replace_in(broken_dir / "prompts.yaml", "What's next?", "What's next, {name}?")
+    problems = validate_content(broken_dir)
+    assert "nothing fills" in find(problems, "milestones.yaml", "[1].title").message
+    assert "nothing fills" in find(problems, "prompts.yaml", "checkin_questions.next").message
+
+
+def test_a_sentence_that_starts_with_a_lowercase_value_is_reported(broken_dir: Path) -> None:
+    # "learning is racing ahead while building waits."
+    replace_in(broken_dir / "nudges.yaml", '"Your {ahead} hours are racing', '"{ahead} is racing')
+    problems = [p for p in validate_content(broken_dir) if "lowercase" in p.message]
+    assert len(problems) == 1 and problems[0].file == "nudges.yaml"
+    assert "{ahead}" in problems[0].message
+
+
 def test_a_budget_split_that_does_not_add_up_is_reported(broken_dir: Path) -> None:
     replace_in(broken_dir / "budgets.yaml", "learning: 5,", "learning: 6,")
     problems = validate_content(broken_dir)

@@ -112,6 +112,7 @@ class ConsoleSession:
             if not fields["did"]:  # no check-in without it: asking on would waste answers
                 print("  Nothing saved.", file=self.out)
                 return None
+        fields["mood"] = initial.get("mood", "")  # not asked here: an edit keeps it
         return checkin_from_form(fields, edit=edit)
 
     def show(self, reply: Reply) -> None:

@@ -73,6 +73,11 @@ FOREIGN_CONTEXT = (
     "There's no cohort here for that button or form: it belongs to another server, "
     "so nothing was changed."
 )
+IN_A_FORUM = (
+    "I can't run a cohort inside a forum post: I post check-ins in the cohort's channel, "
+    "and a forum takes posts, not messages. Nothing was started; run `/cohort start` in "
+    "a text channel instead."
+)
 OUTDATED_COMMAND = (
     "That command doesn't match what I know — Discord may still be updating my commands. "
     "Nothing was changed; try again in a minute."
@@ -146,6 +151,7 @@ class CohortBot(commands.Bot):
         self.sync_store = sync_store
         self.on_start = on_start
         self.ack_deadline = ack_deadline
+        self._sync_task: asyncio.Task[None] | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -158,15 +164,24 @@ class CohortBot(commands.Bot):
         # Buttons on any message ever sent (before a restart too) route through this.
         self.add_dynamic_items(ActionButton)
         if self.sync_store is not None:
-            await self.sync_store.sync_if_changed(self)
+            # Beside the bot, never in this hook: a refused or rate-limited sync must not
+            # keep the bot from serving with the commands Discord already has.
+            self._sync_task = asyncio.create_task(self.sync_store.keep_trying(self))
         if self.on_start is not None:
             started = self.on_start(self)
             if started is not None:
                 await started
 
+    @property
+    def sync_task(self) -> asyncio.Task[None] | None:
+        """The command sync running beside the bot (None when not asked to sync)."""
+        return self._sync_task
+
     async def close(self) -> None:
         """Let interactions already being answered finish (briefly), then disconnect."""
         await self.wait_idle(SHUTDOWN_GRACE)
+        if self._sync_task is not None:
+            self._sync_task.cancel()
         await super().close()
 
     async def wait_idle(self, timeout: float) -> bool:
@@ -222,6 +237,21 @@ class CohortBot(commands.Bot):
             timezone=None,  # Discord does not share a member's time zone with bots
             platform_admin=in_that_guild and interaction.permissions.manage_guild,
         )
+
+    async def in_a_forum(self, interaction: discord.Interaction[Any]) -> bool:
+        """True in a forum or media channel's post: a thread whose parent takes no messages
+        (a cohort there would be the forum, where nothing can be posted)."""
+        channel = interaction.channel
+        parent_id = getattr(channel, "parent_id", None)
+        if not isinstance(channel, discord.Thread) or parent_id is None:
+            return False
+        parent = self.get_channel(parent_id)
+        if parent is None:
+            try:
+                parent = await self.fetch_channel(parent_id)
+            except discord.HTTPException:  # unknown: let the start go ahead as before
+                return False
+        return isinstance(parent, discord.ForumChannel)  # media channels are forums too
 
     def context_of(self, actor: Actor) -> Context:
         return Context(actor.workspace_id, actor.channel_id)
@@ -314,8 +344,8 @@ class CohortBot(commands.Bot):
             modal.stop()
             return
         await self.answer(interaction, reply.message, context)
-        for message in reply.public:
-            await self.post_public(interaction, message, context)
+        if reply.public:
+            await self.post_cards(interaction, reply.public, context)
         for update in reply.updates:
             await self.apply_update(interaction, update, context)
 
@@ -324,6 +354,7 @@ class CohortBot(commands.Bot):
     ) -> None:
         """The private answer: an ephemeral embed (with buttons and files when it has them)."""
         rendered = r.render(message, context=context)
+        r.fit_uploads(rendered, interaction.filesize_limit)
         await self._send_ephemeral(interaction, rendered.send_kwargs())
 
     async def answer_error(self, interaction: discord.Interaction[Any], text: str) -> None:
@@ -352,36 +383,46 @@ class CohortBot(commands.Bot):
     async def post_public(
         self, interaction: discord.Interaction[Any], message: Message, context: Context
     ) -> discord.Message | None:
-        """A public card (a check-in, a milestone) in the cohort channel, pinging nobody.
+        """One public card in the cohort channel (see ``post_cards``)."""
+        posted = await self.post_cards(interaction, (message,), context)
+        return posted[0] if posted else None
+
+    async def post_cards(
+        self, interaction: discord.Interaction[Any], messages: tuple[Message, ...], context: Context
+    ) -> list[discord.Message]:
+        """Public cards (a check-in and its celebrations) in the cohort channel, pinging
+        nobody, as few messages as Discord allows (up to 10 embeds each).
 
         A card with a ``ref`` is reported to the core with where it landed, so an edit can
-        update it in place.
+        update it in place. The first refusal stops the rest: the same channel would refuse
+        them too, and the person gets one notice that says why.
         """
-        rendered = r.render(message, context=context)
+        posted: list[discord.Message] = []
         try:
-            channel: Any
-            if interaction.channel_id is not None and str(interaction.channel_id) == (
-                context.channel_id
-            ):
-                channel = interaction.channel
-            else:
-                channel = self.get_channel(int(context.channel_id)) or await self.fetch_channel(
-                    int(context.channel_id)
-                )
-            posted: discord.Message = await channel.send(**rendered.send_kwargs())
-        except discord.HTTPException as exc:
-            log.warning(
-                "could not post to channel %s: %s %s", context.channel_id, exc.status, exc.code
-            )
-            await self.answer_error(
-                interaction,
-                "Saved — but I couldn't post it in the cohort channel. An admin may need to "
-                "give me Send Messages and Embed Links there.",
-            )
-            return None
-        if message.ref:
-            await self._record_post(message.ref, posted)
+            channel = await self._cohort_channel(interaction, context)
+            for batch in r.batches([r.render(m, context=context) for m in messages]):
+                sent: discord.Message = await channel.send(**batch.rendered.send_kwargs())
+                posted.append(sent)
+                for index in batch.members:
+                    if messages[index].ref:
+                        await self._record_post(messages[index].ref or "", sent)
+        except (discord.HTTPException, discord.RateLimited, _NotMessageable) as exc:
+            log.warning("could not post to channel %s: %s", context.channel_id, _why(exc))
+            await self.answer_error(interaction, not_posted(exc))
         return posted
+
+    async def _cohort_channel(self, interaction: discord.Interaction[Any], context: Context) -> Any:
+        channel: Any
+        if interaction.channel_id is not None and str(interaction.channel_id) == (
+            context.channel_id
+        ):
+            channel = interaction.channel
+        else:
+            channel_id = int(context.channel_id)
+            channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise _NotMessageable
+        return channel
 
     async def apply_update(
         self, interaction: discord.Interaction[Any], update: Update, context: Context
@@ -394,13 +435,14 @@ class CohortBot(commands.Bot):
             return
         except discord.NotFound:
             log.info("card %s was deleted; posting the edit as a new card", update.message_id)
-        except (discord.HTTPException, ValueError) as exc:
+        except (discord.HTTPException, discord.RateLimited, ValueError) as exc:
             log.warning("could not edit message %s: %s", update.message_id, exc)
             await self.answer_error(
                 interaction, "Saved — but I couldn't update the card in the cohort channel."
             )
             return
-        await self.post_public(interaction, update.message, context)
+        if update.repost:
+            await self.post_public(interaction, update.message, context)
 
     async def _record_post(self, ref: str, posted: discord.Message) -> None:
         try:
@@ -470,6 +512,47 @@ class CohortBot(commands.Bot):
                 return checkin_from_form(values, edit=kind == FORM_CHECKIN_EDIT)
 
         await self.run_command(interaction, build, context=Context.from_match(match))
+
+
+class _NotMessageable(Exception):
+    """The cohort channel is a forum or media channel: it takes threads, not messages."""
+
+
+NOT_POSTED = "Saved — but I couldn't post it in the cohort channel"
+
+
+def not_posted(exc: Exception) -> str:
+    """Why a card is not in the cohort channel, in words an admin can act on."""
+    if isinstance(exc, discord.RateLimited) or (
+        isinstance(exc, discord.HTTPException) and exc.status == 429
+    ):
+        return f"{NOT_POSTED}: Discord asked me to slow down. It will show in `/progress`."
+    if isinstance(exc, _NotMessageable):
+        return (
+            f"{NOT_POSTED}: it is a forum, where I can only post inside a post. An admin "
+            "can start the cohort in a text channel instead."
+        )
+    assert isinstance(exc, discord.HTTPException)
+    if exc.code == 50001:
+        return (
+            f"{NOT_POSTED}: I can't see it (Missing Access). An admin may need to add me "
+            "to the channel with View Channel."
+        )
+    if exc.code == 10003 or exc.status == 404:
+        return f"{NOT_POSTED}: the channel no longer exists."
+    if exc.status == 403:
+        return f"{NOT_POSTED}. An admin may need to give me Send Messages and Embed Links there."
+    if exc.status >= 500:
+        return f"{NOT_POSTED}: Discord had a problem on its side."
+    return f"{NOT_POSTED}: Discord refused it ({exc.status})."
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {exc.code}"
+    if isinstance(exc, discord.RateLimited):
+        return f"rate limited for {exc.retry_after:.0f} s"
+    return type(exc).__name__
 
 
 _THREAD_TYPES = {

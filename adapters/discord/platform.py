@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import hashlib
 import logging
+import time
 from typing import Any
 
 import aiohttp
@@ -33,7 +34,12 @@ PERMANENT_CODES = {
     50001: "missing access",
     50007: "cannot send messages to this user",
     50013: "missing permissions",
+    50033: "invalid recipient",
 }
+# After Discord refuses the bot token, sends are refused here without asking Discord for
+# this long (401s count towards Discord's invalid-request limit, and every one would fail).
+CREDENTIALS_RETRY = 300.0
+CREDENTIALS_REFUSED = "Discord refused the bot token (401)"
 
 
 class DiscordPlatform:
@@ -41,9 +47,17 @@ class DiscordPlatform:
 
     name = "discord"
 
-    def __init__(self, bot: discord.Client, timeout: float = SEND_TIMEOUT) -> None:
+    def __init__(
+        self,
+        bot: discord.Client,
+        timeout: float = SEND_TIMEOUT,
+        credentials_retry: float = CREDENTIALS_RETRY,
+    ) -> None:
         self.bot = bot
         self.timeout = timeout
+        self.credentials_retry = credentials_retry
+        self._refused_until = 0.0  # monotonic time before which the token is not retried
+        self._credentials_bad = False
 
     def send(self, destination: Destination, message: Message, *, key: str | None = None) -> str:
         """Post ``message``; returns the Discord message id. Raises ``DeliveryError``.
@@ -56,6 +70,8 @@ class DiscordPlatform:
             raise DeliveryError(
                 f"not a Discord destination: {destination.platform}", permanent=True
             )
+        if time.monotonic() < self._refused_until:
+            raise self._credentials_refused()
         loop = self._loop()
         if _running_loop() is loop:
             raise RuntimeError("DiscordPlatform.send blocks; call it from a worker thread")
@@ -63,10 +79,17 @@ class DiscordPlatform:
             self.send_async(destination, message, key=key), loop
         )
         try:
-            return future.result(self.timeout)
+            sent = future.result(self.timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise DeliveryError("Discord did not answer in time") from None
+        if self._credentials_bad:
+            log.info("Discord accepts the bot token again; delivery resumed")
+            self._credentials_bad = False
+        return sent
+
+    def _credentials_refused(self) -> DeliveryError:
+        return DeliveryError(CREDENTIALS_REFUSED, retry_after=self.credentials_retry, halt=True)
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         try:
@@ -95,17 +118,36 @@ class DiscordPlatform:
         except discord.RateLimited as exc:  # a wait longer than discord.py will sleep
             raise DeliveryError("rate limited", retry_after=exc.retry_after) from None
         except discord.HTTPException as exc:
+            if exc.status == 401:
+                raise self._refused() from None
             raise _mapped(exc) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise DeliveryError(f"network error: {type(exc).__name__}") from None
 
+    def _refused(self) -> DeliveryError:
+        """A 401: bad credentials (a reset or leaked token), not a gone destination."""
+        self._refused_until = time.monotonic() + self.credentials_retry
+        if not self._credentials_bad:
+            self._credentials_bad = True
+            log.error(
+                "%s: delivery stops until DISCORD_TOKEN is fixed; nothing is paused and "
+                "the messages wait",
+                CREDENTIALS_REFUSED,
+            )
+        return self._credentials_refused()
+
     async def _channel(self, destination: Destination) -> Any:
         if destination.is_dm:
             user_id = _snowflake(destination.user_id or "", "user")
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            return user.dm_channel or await user.create_dm()
+            # One request (POST /users/@me/channels), cached by discord.py: no user lookup.
+            return await self.bot.create_dm(discord.Object(id=user_id))
         channel_id = _snowflake(destination.channel_id, "channel")
-        return self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            # A forum or media channel takes posts (threads) only, never a message.
+            kind = getattr(getattr(channel, "type", None), "name", "non-text")
+            raise DeliveryError(f"a {kind} channel takes no messages", permanent=True)
+        return channel
 
 
 def nonce_for(key: str) -> str:

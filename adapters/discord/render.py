@@ -10,6 +10,7 @@ the core writes them as Slack and the console type them; a help reply is the typ
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -29,6 +30,8 @@ FIELD_COUNT_LIMIT = 25
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 CONTENT_LIMIT = 2000
+EMBEDS_PER_MESSAGE = 10
+FILES_PER_MESSAGE = 10
 BUTTON_LABEL_LIMIT = 80
 BUTTONS_PER_ROW = 5
 
@@ -85,6 +88,71 @@ class Rendered:
         if self.attachments:
             kwargs["files"] = self.files()
         return kwargs
+
+
+@dataclass
+class Batch:
+    """Several rendered messages sent as one; ``members`` are their indexes."""
+
+    rendered: Rendered
+    members: list[int]
+
+
+def batches(rendered: list[Rendered]) -> list[Batch]:
+    """Consecutive messages joined into as few as Discord accepts: at most 10 embeds of
+    6,000 characters in all, 10 files and one set of buttons per message."""
+    out: list[Batch] = []
+    for index, one in enumerate(rendered):
+        last = out[-1].rendered if out else None
+        if (
+            last is not None
+            and not (last.content or one.content)
+            and (last.view is None or one.view is None)
+            and len(last.embeds) + len(one.embeds) <= EMBEDS_PER_MESSAGE
+            and sum(len(e) for e in (*last.embeds, *one.embeds)) <= EMBED_TOTAL_LIMIT
+            and len(last.attachments) + len(one.attachments) <= FILES_PER_MESSAGE
+        ):
+            last.embeds.extend(one.embeds)
+            last.view = last.view or one.view
+            last.attachments.extend(one.attachments)
+            out[-1].members.append(index)
+        else:
+            copy = Rendered(list(one.embeds), one.content, one.view, list(one.attachments))
+            out.append(Batch(copy, [index]))
+    return out
+
+
+EXPORT_ZIP = "cohort-export.zip"
+
+
+def fit_uploads(rendered: Rendered, limit: int) -> None:
+    """Keep ``rendered``'s files within Discord's upload limit for this server.
+
+    Too big as they are, they go as one zip; still too big, they are left out, and the
+    message says so and where to get them instead.
+    """
+    if not rendered.attachments or sum(len(d) for _, d in rendered.attachments) <= limit:
+        return
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in rendered.attachments:
+            archive.writestr(name, data)
+    packed = buffer.getvalue()
+    if len(packed) <= limit:
+        rendered.attachments = [(EXPORT_ZIP, packed)]
+        rendered.content = "The files were over this server's upload limit, so they come zipped."
+        return
+    size = sum(len(d) for _, d in rendered.attachments)
+    rendered.attachments = []
+    rendered.content = (
+        f"The files are {_megabytes(size)} ({_megabytes(len(packed))} zipped), over this "
+        f"server's upload limit of {_megabytes(limit)}, so I couldn't attach them. Whoever "
+        "runs the bot can write them with the cohortbot export command on its server."
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def cut(text: str, limit: int) -> str:

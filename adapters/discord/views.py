@@ -185,7 +185,7 @@ def checkin_modal(form: CheckInForm, context: Context | None) -> discord.ui.Moda
         )
     modal.add_item(
         discord.ui.TextInput(
-            label="Mood / confidence 1-5 (optional)",
+            label="Mood 1-5 (optional)",
             custom_id="mood",
             required=False,
             max_length=MAX_MOOD_FIELD,

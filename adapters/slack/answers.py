@@ -117,8 +117,9 @@ class Answers:
                     Message(f"Saved, but I couldn't update the post in the channel ({why})."),
                 )
                 return
-        # Someone deleted the original: the new text goes out as a new card.
-        self.post(client, actor, message, respond)
+        # Someone deleted the original: the new text goes out as a new card (if it should).
+        if update.repost:
+            self.post(client, actor, message, respond)
 
     def record_post(self, ref: str, channel_id: str, ts: str) -> None:
         try:

@@ -25,6 +25,9 @@ MOODS = (
     ("4", "4 · good"),
     ("5", "5 · confident"),
 )
+# A chosen option cannot be unselected in Slack, so the edit form offers this one to clear
+# the mood; it is read as a blank answer.
+NO_MOOD = ("none", "No answer")
 DEFAULT_QUESTIONS = ("What did you do?", "What's next?", "Anything blocking you?")
 
 View = dict[str, Any]
@@ -129,7 +132,8 @@ def checkin_modal(
             )
             for cat in CATEGORIES
         ]
-    blocks.append(_select("mood", "Confidence today (1-5)", MOODS, initial=initial.get("mood")))
+    moods = (*MOODS, NO_MOOD) if edit else MOODS
+    blocks.append(_select("mood", "Mood today (1-5)", moods, initial=initial.get("mood")))
     if not edit:
         blocks.append(_select("day", "For which day?", DAYS, optional=False, initial="0"))
     return {
@@ -180,6 +184,8 @@ def _values(view: dict[str, Any]) -> dict[str, str]:
             continue
         selected = element.get("selected_option")
         value = selected.get("value") if isinstance(selected, dict) else element.get("value")
+        if block_id == "mood" and value == NO_MOOD[0]:
+            continue
         if isinstance(value, str) and value.strip():
             out[block_id] = value.strip()
     return out

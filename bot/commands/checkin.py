@@ -71,20 +71,22 @@ def parse(args: str) -> c.Command:
                 "(and `/hours undo` to take one back).",
                 usage=usage,
             )
+        # A segment given empty (`| blockers:`) clears that field; one not given is kept.
         return c.EditCheckIn(
             did=parts["did"],
             next=parts.get("next"),
             blockers=parts.get("blockers"),
             mood=mood(parts.get("mood"), usage),
             when=when,
+            clear_mood=parts.get("mood") == "",
         )
     usage = CHECKIN.usage
     when, body = leading_day(args, usage)
     parts = checkin_parts(body, usage)
     return c.CheckIn(
         did=parts["did"],
-        next=parts.get("next"),
-        blockers=parts.get("blockers"),
+        next=parts.get("next") or None,
+        blockers=parts.get("blockers") or None,
         mood=mood(parts.get("mood"), usage),
         hours=hours_segment(parts.get("hours"), usage),
         when=when,
@@ -107,7 +109,8 @@ _TEXT_FIELDS = {"did": "What you did", "next": "What's next", "blockers": "Block
 
 
 def checkin_parts(text: str, usage: str) -> dict[str, str]:
-    """``did | next: x | mood: 4`` -> ``{"did": "did", "next": "x", "mood": "4"}``."""
+    """``did | next: x | mood: 4`` -> ``{"did": "did", "next": "x", "mood": "4"}``; a
+    segment given empty (``| blockers:``) is kept as ``""``, so an edit can clear it."""
     parts: dict[str, str] = {}
     matches = list(_LABEL.finditer(text))
     parts["did"] = text[: matches[0].start()] if matches else text
@@ -127,9 +130,6 @@ def checkin_parts(text: str, usage: str) -> dict[str, str]:
             "Start with what you did, e.g. `/checkin finished lesson 4 | next: lesson 5`.",
             usage=usage,
         )
-    for label in ("next", "blockers"):
-        if label in parts and not parts[label]:
-            del parts[label]
     return parts
 
 

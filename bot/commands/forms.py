@@ -63,7 +63,12 @@ def checkin_from_form(fields: Mapping[str, str], *, edit: bool = False) -> c.Com
     if edit:
         # The edit form is prefilled: a field left empty was cleared on purpose.
         return c.EditCheckIn(
-            did=text["did"], next=text["next"], blockers=text["blockers"], mood=feeling, when=when
+            did=text["did"],
+            next=text["next"],
+            blockers=text["blockers"],
+            mood=feeling,
+            when=when,
+            clear_mood=feeling is None,
         )
     return c.CheckIn(
         did=text["did"],

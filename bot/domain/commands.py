@@ -42,11 +42,15 @@ class CheckIn(Command):
 
 @dataclass(frozen=True)
 class EditCheckIn(Command):
+    """Replaces a day's check-in: a field given empty ("" or ``clear_mood``) is cleared,
+    a field not given (None) is kept."""
+
     did: str
     next: str | None = None
     blockers: str | None = None
     mood: int | None = None
     when: Day = 0
+    clear_mood: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,15 @@ from bot.content import CATEGORIES
 from bot.domain.calendar import days_between, expand_periods, iso_week, parse_study_days
 from bot.domain.calendar import zone as _checked_zone
 from bot.messages import safe_text
-from bot.storage.orm import AwayPeriod, CheckInRow, Cohort, HourLog, Member, RestDay
+from bot.storage.orm import (
+    AwayPeriod,
+    CheckInRow,
+    Cohort,
+    HourLog,
+    Member,
+    MemberPeriod,
+    RestDay,
+)
 
 
 @lru_cache(maxsize=512)
@@ -68,6 +77,7 @@ class Activity:
     checkins: dict[int, set[date]]
     minutes: dict[tuple[int, str, str], int]  # (member id, ISO week, category) -> minutes
     away: dict[int, set[date]]  # away periods and cohort rest days, per member
+    outside: dict[int, set[date]] = field(default_factory=dict)  # between leaving and return
 
     def week_minutes(self, member_id: int, week: str) -> dict[str, int]:
         return {c: self.minutes.get((member_id, week, c), 0) for c in CATEGORIES}
@@ -75,25 +85,43 @@ class Activity:
     def rate(self, m: MemberInfo, start: date, until: date) -> tuple[int, int]:
         """(study days checked in, study days expected) from ``start`` to ``until``."""
         off = self.away[m.id]
+        outside = self.outside.get(m.id, set())
         expected = [
             d
             for d in days_between(max(start, m.joined), until)
-            if d.weekday() in m.study and d not in off
+            if d.weekday() in m.study and d not in off and d not in outside
         ]
         checked = self.checkins[m.id]
         return sum(1 for d in expected if d in checked), len(expected)
 
 
 def members_at(cohort: Cohort, moment: datetime | None = None) -> ColumnElement[bool]:
-    """Who was in the cohort at ``moment`` (now when None): joined before it and not left
-    by then. Paused members (their DMs fail) are members all the same."""
+    """Who was in the cohort at ``moment`` (now when None): one of their membership periods
+    had begun and not yet ended, whatever they did since. Paused members (their DMs fail)
+    are members all the same."""
     if moment is None:
         return (Member.cohort_id == cohort.id) & (Member.status != "left")
-    return (
-        (Member.cohort_id == cohort.id)
-        & (Member.joined_at < moment)
-        & ((Member.status != "left") | (Member.left_at >= moment))
+    in_then = (
+        select(MemberPeriod.id)
+        .where(
+            MemberPeriod.member_id == Member.id,
+            MemberPeriod.joined_at < moment,
+            MemberPeriod.left_at.is_(None) | (MemberPeriod.left_at > moment),
+        )
+        .correlate_except(MemberPeriod)
+        .exists()
     )
+    return (Member.cohort_id == cohort.id) & in_then
+
+
+def _gaps(periods: list[tuple[datetime, datetime | None]], tz: ZoneInfo) -> set[date]:
+    """The local days strictly between leaving and coming back: no check-in was due then."""
+    out: set[date] = set()
+    for (_, left), (back, _) in pairwise(sorted(periods, key=lambda p: p[0])):
+        if left is not None:
+            first = left.astimezone(tz).date() + timedelta(days=1)
+            out.update(days_between(first, back.astimezone(tz).date() - timedelta(days=1)))
+    return out
 
 
 def load_activity(
@@ -184,6 +212,18 @@ def load_activity(
         .where(active),
     ):
         away[mid] = away[mid] | expand_periods([(a, b)])
+    periods: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for mid, joined, left in rows(
+        session,
+        select(MemberPeriod.member_id, MemberPeriod.joined_at, MemberPeriod.left_at)
+        .join(Member, Member.id == MemberPeriod.member_id)
+        .where(active),
+    ):
+        periods[mid].append((_utc(joined), None if left is None else _utc(left)))
+    tz_of = {m.id: m.tz for m in members}
+    outside = {
+        mid: _gaps(ps, tz_of[mid]) for mid, ps in periods.items() if len(ps) > 1 and mid in tz_of
+    }
     return Activity(
         cohort=cohort,
         tz=zone(cohort.timezone),
@@ -192,7 +232,13 @@ def load_activity(
         checkins=checkins,
         minutes=minutes,
         away=away,
+        outside=outside,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """A column-only select skips the ORM's UTC type on some drivers: make it aware."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def load_more_checkins(

@@ -22,6 +22,11 @@ from bot.storage.orm import AwayPeriod, Member, MilestoneAward, PlanWeek, Sprint
 FREEZE_NEWS_DAYS = 7  # /progress tells of a freeze used this many days back, at most
 
 
+def plural(n: int, noun: str) -> str:
+    """``plural(1, "day") -> "1 day"``, ``plural(0, "day") -> "0 days"``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def plan_goal(content: Content, row: PlanWeek | None, week: int, budget: str | None = None) -> str:
     """The member's own goal for a plan week, else the template's for their budget."""
     if row is not None and row.goal:
@@ -112,7 +117,7 @@ def checkin_card(
     if blockers:
         fields.append(Field("Blockers", safe_text(blockers, 1000)))
     if mood:
-        fields.append(Field("Confidence", "●" * mood + "○" * (5 - mood)))
+        fields.append(Field("Mood", "●" * mood + "○" * (5 - mood)))
     when = "" if day == stats.today_for(member, now) else f" for {day:%a %d %b}"
     return Message(
         f"{safe_text(member.display_name, 80)} checked in{when}" + (" (edited)" if edited else ""),
@@ -210,11 +215,14 @@ def progress_card(session: Session, content: Content, member: Member, now: datet
     fields = [
         Field(
             "Streak",
-            f"{streak.current} day(s) · longest {streak.longest} · {streak.freezes} freeze(s) held",
+            f"{plural(streak.current, 'day')} · longest {streak.longest} · "
+            f"{plural(streak.freezes, 'freeze')} held",
         )
     ]
     fields.extend(_hour_fields(week, targets))
-    fields.append(Field("All time", f"{hours_text(total)} · {streak.checkin_days} check-in(s)"))
+    fields.append(
+        Field("All time", f"{hours_text(total)} · {plural(streak.checkin_days, 'check-in')}")
+    )
     upcoming = next(
         (
             m
@@ -228,7 +236,7 @@ def progress_card(session: Session, content: Content, member: Member, now: datet
         blocks.append(freeze_line(used))
     if upcoming is not None:
         if upcoming.kind == "streak":
-            gap = f"{(upcoming.threshold or 0) - streak.current} more study day(s)"
+            gap = plural((upcoming.threshold or 0) - streak.current, "more study day")
         else:
             gap = f"{hours_text((upcoming.threshold or 0) * 60 - total)} more"
         blocks.append(f"Next milestone: {upcoming.title} — {gap}.")
@@ -289,7 +297,7 @@ def settings_card(session: Session, member: Member, now: datetime) -> Message:
         Field(
             "reminders",
             ", ".join(
-                f"{k} {'off' if k in member.reminders_off.split(',') else 'on'}"
+                f"{k.replace('_', '-')} {'off' if k in member.reminders_off.split(',') else 'on'}"
                 for k in REMINDER_KINDS
             ),
         ),

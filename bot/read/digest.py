@@ -2,9 +2,11 @@
 
 It celebrates the week's wins, shows the cohort's hours against target and the
 trend over the last weeks, and adds one line of encouragement from content.
-It is public, so it names only members who keep check-ins public *and* opted
-in to the leaderboard; everyone else's wins are counted, not named. Nobody at
-risk is ever listed here: that goes to admins only (``/cohort summary``).
+It is public. Its wins name members whose check-ins are public: their milestones
+were already celebrated in the channel by name. Wins of members with private
+check-ins are counted, not named. The leaderboard opt-in governs the rankings
+only. Nobody at risk is ever listed here: that goes to admins only
+(``/cohort summary``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,9 +59,10 @@ class Digest:
     minutes: dict[str, int]
     targets: dict[str, int]
     trend: list[WeekFigures]  # oldest first; the digest's week last
-    wins: list[tuple[str, list[str]]]  # (name, what) for members who may be named
-    quiet_wins: int  # wins of members who are not named
+    wins: list[tuple[str, list[str]]]  # (name, what) for members with public check-ins
+    quiet_wins: int  # wins of members whose check-ins are private: counted, not named
     leaderboard: list[str]
+    quiet_members: int = 0  # how many members those quiet wins are from
 
 
 def digest_week(cohort: Cohort, now: datetime, key: str | None = None) -> date:
@@ -144,10 +148,11 @@ def cohort_digest(
     ):
         won[mid].append(f"shipped plan week {number}: {plan_titles.get(number, '')}".rstrip(": "))
     wins = sorted(
-        ((by_id[mid].name, what) for mid, what in won.items() if by_id[mid].mentionable),
+        ((by_id[mid].name, what) for mid, what in won.items() if by_id[mid].public),
         key=lambda w: w[0].casefold(),
     )
-    quiet = sum(len(what) for mid, what in won.items() if not by_id[mid].mentionable)
+    quiet = sum(len(what) for mid, what in won.items() if not by_id[mid].public)
+    quiet_members = sum(1 for mid in won if not by_id[mid].public)
 
     return Digest(
         cohort=safe_text(cohort.name, 80),
@@ -159,6 +164,7 @@ def cohort_digest(
         trend=trend,
         wins=wins,
         quiet_wins=quiet,
+        quiet_members=quiet_members,
         leaderboard=leaderboard_lines(session, cohort, min(now, week_to - timedelta(seconds=1))),
     )
 
@@ -220,8 +226,9 @@ def digest_message(d: Digest, line: str = "") -> Message:
         lines = [f"• {name} — {', '.join(what)}" for name, what in d.wins]
         if d.quiet_wins:
             more = "more " if d.wins else ""
-            s = "" if d.quiet_wins == 1 else "s"
-            lines.append(f"Plus {d.quiet_wins} {more}win{s} from members who keep theirs private.")
+            wins = "win" if d.quiet_wins == 1 else "wins"
+            whose = "a member whose" if d.quiet_members == 1 else "members whose"
+            lines.append(f"Plus {d.quiet_wins} {more}{wins} from {whose} check-ins are private.")
         blocks.append("Wins this week:\n" + "\n".join(lines))
     if d.leaderboard:
         blocks.append("\n".join(d.leaderboard))
@@ -238,12 +245,14 @@ def compose(
 ) -> Message:
     """The digest for the week named by the outbox ``key`` (default: the current week)."""
     d = cohort_digest(session, cohort, now, content, digest_week(cohort, now, key))
-    line = fill(
-        nudges.digest_line(content, key or f"digest:c{cohort.id}:{d.week}"),
-        {
-            "count": d.checked_in,
-            "hours": hours_text(sum(d.minutes.values())),
-            "target": hours_text(sum(d.targets.values())),
-        },
-    )
+    line = fill(nudges.digest_line(content, key or f"digest:c{cohort.id}:{d.week}"), line_values(d))
     return digest_message(d, line)
+
+
+def line_values(d: Digest) -> dict[str, Any]:
+    """The placeholder values of the digest's line: those ``TRIGGERS["digest"]`` declares."""
+    return {
+        "count": d.checked_in,
+        "hours": hours_text(sum(d.minutes.values())),
+        "target": hours_text(sum(d.targets.values())),
+    }

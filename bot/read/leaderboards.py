@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.domain.calendar import expand_periods, parse_study_days, week_start, zone
 from bot.domain.streaks import compute_streak
 from bot.messages import hours_text, safe_text
+from bot.read.activity import members_at
 from bot.storage.orm import AwayPeriod, CheckInRow, Cohort, HourLog, Member, RestDay
 
 TOP = 5  # places shown per board
@@ -63,9 +64,9 @@ def _ranked(values: dict[int, int], names: dict[int, str]) -> tuple[tuple[str, i
 def leaderboards(session: Session, cohort: Cohort, now: datetime) -> list[Board]:
     """The week's and the month's boards; empty when nobody in the cohort opted in."""
     members = session.scalars(
-        select(Member).where(
-            Member.cohort_id == cohort.id, Member.status != "left", Member.leaderboard.is_(True)
-        )
+        # Who was in the cohort then: a digest sent late, or a member back since, changes
+        # nothing about a past week's boards.
+        select(Member).where(members_at(cohort, now), Member.leaderboard.is_(True))
     ).all()
     if not members:
         return []

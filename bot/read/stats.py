@@ -187,6 +187,17 @@ def budget_weeks_met(session: Session, member: Member, content: Content) -> int:
     return _weeks_met(_minutes_by_day(session, member.id), goal)
 
 
+def last_week_met(session: Session, member: Member, content: Content) -> int:
+    """Minutes of the latest ISO week that met the budget (0 if none): the week a
+    "week's budget met" celebration speaks of."""
+    goal = sum(budget_targets(content, member.budget).values())
+    per_week: dict[str, int] = defaultdict(int)
+    for day, minutes in _minutes_by_day(session, member.id):
+        per_week[iso_week(day)] += minutes
+    met = [week for week, total in per_week.items() if goal > 0 and total >= goal]
+    return per_week[max(met)] if met else 0
+
+
 def plan_weeks(session: Session, member_id: int) -> dict[int, PlanWeek]:
     rows = session.scalars(_PLAN_WEEKS, {"member_id": member_id}).all()
     return {r.week: r for r in rows}

@@ -54,6 +54,7 @@ class DeliveryStats:
     failed: int = 0
     skipped: int = 0
     deferred: int = 0  # pushed past the member's quiet hours
+    halted: int = 0  # the platform refused its credentials: the batch stopped there
 
     def add(self, other: DeliveryStats) -> None:
         for name in self.__dataclass_fields__:
@@ -208,7 +209,11 @@ class Delivery:
         now = self.clock.now()
         claimed = self.claim(now)
         stats.claimed = len(claimed)
-        for row_id, abandoned in claimed:
+        for index, (row_id, abandoned) in enumerate(claimed):
+            if stats.halted:
+                # The platform can send nothing now; the rest go back untouched.
+                self._release([rid for rid, _ in claimed[index:]])
+                break
             try:
                 self._deliver(row_id, abandoned, stats)
             except Exception as exc:  # one row must not stop the batch; the lease retries it
@@ -230,12 +235,21 @@ class Delivery:
                 )
         return stats
 
+    def _release(self, ids: list[int]) -> None:
+        """Give claimed rows back as if never claimed (no attempt counted)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.claimed_by == self.worker)
+                .values(status="pending", claimed_until=None, attempts=OutboxRow.attempts - 1)
+            )
+
     def drain(self, max_batches: int = 1000) -> DeliveryStats:
         total = DeliveryStats()
         for _ in range(max_batches):
             stats = self.run_once()
             total.add(stats)
-            if stats.claimed == 0:
+            if stats.claimed == 0 or stats.halted:
                 break
         return total
 
@@ -339,7 +353,13 @@ class Delivery:
             return Message.from_dict(row.payload)
         if member is not None:
             message, nudge_id = nudges.member_message(
-                self.core.content, session, member, row.kind, row.key, now
+                self.core.content,
+                session,
+                member,
+                row.kind,
+                row.key,
+                now,
+                in_channel=destination_for(cohort, member, row.kind).user_id is None,
             )
             row.nudge_id = nudge_id
             return message
@@ -354,7 +374,14 @@ class Delivery:
                 return
             row.last_error = exc.reason[:500]
             row.claimed_until = None
-            if exc.permanent:
+            if exc.halt:
+                # Bad credentials say nothing about the destination: pause nobody, and do
+                # not spend an attempt; the row waits until the platform can send again.
+                row.status = "pending"
+                row.attempts -= 1
+                row.next_attempt_at = now + timedelta(seconds=exc.retry_after or self.retry.cap)
+                stats.halted += 1
+            elif exc.permanent:
                 row.status = "failed"
                 stats.failed += 1
                 self._pause_unreachable(session, row)

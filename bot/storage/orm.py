@@ -133,10 +133,21 @@ class Member(Base):
     last_nudges: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # Kept by the check-in handler so the scheduler needs no aggregate over all check-ins.
     last_checkin_on: Mapped[date | None] = mapped_column(Date)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the first time they joined
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by /cohort leave
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")
+
+
+class MemberPeriod(Base):
+    """One stretch of membership: from joining to leaving (None while still in)."""
+
+    __tablename__ = "member_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AwayPeriod(Base):
@@ -259,6 +270,9 @@ class MilestoneAward(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     milestone: Mapped[str] = mapped_column(String(60))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Where the public celebration landed, so an undo can edit it.
+    posted_channel: Mapped[str | None] = mapped_column(String(64))
+    posted_message_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxRow(Base):

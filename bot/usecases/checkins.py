@@ -190,7 +190,7 @@ def edit_checkin(ctx: Ctx, cmd: c.EditCheckIn) -> Reply:
         row.next = cmd.next.strip() or None
     if cmd.blockers is not None:
         row.blockers = cmd.blockers.strip() or None
-    if cmd.mood is not None:
+    if cmd.mood is not None or cmd.clear_mood:
         row.mood = cmd.mood
     row.updated_at = now
     public: tuple[Message, ...] = ()
@@ -215,12 +215,13 @@ def edit_checkin(ctx: Ctx, cmd: c.EditCheckIn) -> Reply:
     )
 
 
-def parse_ref(ref: str) -> int | None:
-    """The check-in id a card's ref names, or None for a ref the core does not know."""
+def parse_ref(ref: str) -> tuple[str, int] | None:
+    """The kind (``checkin``, ``milestone``) and id a card's ref names, or None for a ref
+    the core does not know."""
     kind, _, ident = ref.partition(":")
-    if kind != "checkin" or not ident.isdigit():
+    if kind not in ("checkin", "milestone") or not ident.isdigit():
         return None
-    return int(ident)
+    return kind, int(ident)
 
 
 def record_post(session: Session, checkin_id: int, channel_id: str, message_id: str) -> bool:

@@ -17,7 +17,7 @@ from bot.domain.actor import Actor
 from bot.domain.schedule import MIX_DRIFT, REMINDER_KINDS
 from bot.messages import Message, Reply
 from bot.storage.uow import UnitOfWork
-from bot.usecases import checkins, progress
+from bot.usecases import checkins, milestones, progress
 from bot.usecases.checkins import checkin_ref
 from bot.usecases.dispatch import (
     APOLOGY,
@@ -80,9 +80,11 @@ class Core:
 
         Returns False for a ref the core does not know (or a check-in deleted since).
         """
-        checkin_id = checkins.parse_ref(ref)
-        if checkin_id is None or not channel_id or not message_id:
+        parsed = checkins.parse_ref(ref)
+        if parsed is None or not channel_id or not message_id:
             log.warning("record_post: unknown ref %r", ref[:40])
             return False
+        kind, ident = parsed
+        record = checkins.record_post if kind == "checkin" else milestones.record_post
         with self.uow() as session:
-            return checkins.record_post(session, checkin_id, channel_id, message_id)
+            return record(session, ident, channel_id, message_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,8 +16,9 @@ from bot.domain.actor import Actor
 from bot.domain.calendar import PLAN_DAYS, zone
 from bot.domain.errors import NotAllowed, NotFound, UsageError
 from bot.messages import Message, Reply, hours_text, safe_text
-from bot.read import stats
-from bot.storage.orm import Cohort, CohortAdmin, Member, PlanWeek
+from bot.read import cards, stats
+from bot.storage.orm import Cohort, CohortAdmin, Member, MemberPeriod, PlanWeek
+from bot.usecases import sprint_follow
 from bot.usecases.context import SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 log = logging.getLogger(__name__)
@@ -100,9 +101,11 @@ def member_or_join(ctx: Ctx) -> tuple[Member, str]:
     cohort, member = lookup(ctx)
     if member is not None and member.status != "left":
         return member, ""
-    # A member coming back after /cohort leave keeps the track and budget they chose.
-    track, budget = (member.track, member.budget) if member else ("other", "part-time")
-    member = enrol(ctx, cohort, track, budget, member)
+    if member is not None:  # back after /cohort leave: as they left it
+        member = enrol(ctx, cohort, member.track, member.budget, member)
+        return member, welcome_back(cohort, member)
+    track, budget = "other", "part-time"
+    member = enrol(ctx, cohort, track, budget)
     budgets = ctx.content.budgets
     hours = budgets[budget].hours_per_week if budget in budgets else 0
     note = (
@@ -111,6 +114,14 @@ def member_or_join(ctx: Ctx) -> tuple[Member, str]:
         "`/cohort me track <id>`, `/cohort me budget <full-time|part-time|minimal>`."
     )
     return member, note
+
+
+def welcome_back(cohort: Cohort, member: Member) -> str:
+    return (
+        f"Welcome back to {safe_text(cohort.name, 80)}! Your check-ins, plan and settings "
+        f"are as you left them (`{member.track}` track, `{member.budget}` budget); "
+        "`/cohort me` shows them all."
+    )
 
 
 def is_admin(session: Session, cohort: Cohort, actor: Actor) -> bool:
@@ -159,23 +170,29 @@ def check_budget(content: Content, budget: str) -> None:
 def enrol(
     ctx: Ctx, cohort: Cohort, track: str, budget: str, existing: Member | None = None
 ) -> Member:
-    """Make the actor an active member (new, or back after leaving), day 1 of the plan."""
+    """Make the actor an active member: new, on day 1 of the plan, or back after leaving,
+    where they left off (their own join date, plan day, time zone and settings)."""
     session, actor, now = ctx.session, ctx.actor, ctx.now
-    tz = profile_zone(actor, cohort.timezone)
-    today = now.astimezone(zone(tz)).date()
-    member = existing or Member(cohort_id=cohort.id, user_id=actor.user_id, last_nudges={})
+    member = existing
+    if member is None:
+        tz = profile_zone(actor, cohort.timezone)
+        member = Member(
+            cohort_id=cohort.id,
+            user_id=actor.user_id,
+            last_nudges={},
+            timezone=tz,
+            plan_start=now.astimezone(zone(tz)).date(),
+            joined_at=now,
+        )
+        session.add(member)
     member.display_name = actor.display_name[:80] or actor.user_id
-    member.timezone = tz
     member.track = track
     member.budget = budget
     member.status = "active"
-    member.plan_start = today
-    member.joined_at = now
     member.left_at = None
     member.cohort = cohort
-    if existing is None:
-        session.add(member)
     session.flush()
+    session.add(MemberPeriod(member_id=member.id, joined_at=now))
     if not stats.plan_weeks(session, member.id):
         session.add_all(PlanWeek(member_id=member.id, week=w) for w in range(1, 5))
     session.flush()
@@ -232,13 +249,23 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
     check_budget(content, budget)
     if member is not None and member.status != "left":
         member.track, member.budget = track, budget
+        sprint_follow.follow_plan_and_budget(ctx.session, content, member, ctx.now)
         return Reply(
             Message(
                 f"You're already in {safe_text(cohort.name, 80)} — I've set your track to "
                 f"`{track}` and your budget to `{budget}`."
             )
         )
-    member = enrol(ctx, cohort, track, budget, member)
+    if member is not None:  # back after /cohort leave
+        member = enrol(ctx, cohort, track, budget, member)
+        return Reply(
+            Message(
+                welcome_back(cohort, member),
+                title="Welcome back",
+                blocks=(cards.plan_line(ctx.session, content, member, ctx.now),),
+            )
+        )
+    member = enrol(ctx, cohort, track, budget)
     t = content.tracks[track]
     b = content.budgets[budget]
     week1 = content.plan_weeks_for(budget)[0]
@@ -250,7 +277,7 @@ def join(ctx: Ctx, cmd: c.JoinCohort) -> Reply:
             f"Welcome to {safe_text(cohort.name, 80)}, {safe_text(member.display_name, 80)}!",
             title="You're in",
             blocks=(
-                f"Track: {t.name} — a realistic first role is {t.target_role}, "
+                f"Track: {t.name}. A realistic first role: {t.target_role}, "
                 f"usually {t.time_to_first_role} away.",
                 f"Budget: {b.name}, {hours_text(b.hours_per_week * 60)} a week ({split}).",
                 f"Day 1 of {PLAN_DAYS}. Week 1: {week1.default_goal}. Make it yours with "
@@ -266,6 +293,11 @@ def leave(ctx: Ctx, cmd: c.LeaveCohort) -> Reply:
     member = current_member(ctx)
     member.status = "left"
     member.left_at = ctx.now
+    ctx.session.execute(
+        update(MemberPeriod)
+        .where(MemberPeriod.member_id == member.id, MemberPeriod.left_at.is_(None))
+        .values(left_at=ctx.now)
+    )
     return Reply(
         Message(
             "You've left the cohort. Your entries are kept in case you come back "

@@ -8,8 +8,8 @@ from bot.domain import commands as c
 from bot.domain.calendar import PLAN_DAYS, plan_day, plan_week
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
-from bot.storage.orm import PortfolioProject
-from bot.usecases import membership, milestones
+from bot.storage.orm import Member, PlanWeek, PortfolioProject
+from bot.usecases import membership, milestones, sprint_follow
 from bot.usecases.context import READS, SHOWN_ON_HOME, WRITES, Ctx, UseCase
 
 
@@ -22,6 +22,8 @@ def set_plan_goal(ctx: Ctx, cmd: c.SetPlanGoal) -> Reply:
     member = membership.current_member(ctx)
     row = stats.plan_weeks(ctx.session, member.id)[cmd.week]
     row.goal = cmd.goal
+    ctx.session.flush()
+    sprint_follow.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
     return Reply(Message(f"Week {cmd.week} goal set: {safe_text(cmd.goal, 300)}"))
 
 
@@ -34,8 +36,18 @@ def mark_plan_done(ctx: Ctx, cmd: c.MarkPlanDone) -> Reply:
             return Reply(Message(f"Week {cmd.week} was already done. 🎉"))
         row.done_at = ctx.now
     else:
+        if row.done_at is None:
+            return Reply(Message(f"Week {cmd.week} isn't marked done, so there's nothing to undo."))
         row.done_at = None
-        return Reply(Message(f"Week {cmd.week} is open again."))
+        ctx.session.flush()
+        return _reopened(
+            ctx,
+            member,
+            f"Week {cmd.week} is open again.",
+            PLAN_KINDS,
+            f"week {cmd.week} of the plan is open again",
+            plan,
+        )
     ctx.session.flush()
     celebrations = milestones.award(ctx.session, ctx.content, member, ctx.now, plan=plan)
     goal = cards.plan_goal(ctx.content, row, cmd.week, member.budget)
@@ -78,9 +90,22 @@ def mark_portfolio_project(ctx: Ctx, cmd: c.MarkPortfolioProject) -> Reply:
         )
     )
     if not cmd.done:
-        if row is not None:
-            session.delete(row)
-        return Reply(Message(f"Project {cmd.number} ({project.name}) is open again."))
+        if row is None:
+            return Reply(
+                Message(
+                    f"Project {cmd.number} ({project.name}) isn't marked shipped, so there's "
+                    "nothing to undo."
+                )
+            )
+        session.delete(row)
+        session.flush()
+        return _reopened(
+            ctx,
+            member,
+            f"Project {cmd.number} ({project.name}) is open again.",
+            PORTFOLIO_KINDS,
+            f"project {cmd.number} is open again",
+        )
     if row is not None:
         return Reply(Message(f"Project {cmd.number} ({project.name}) was already shipped. 🎉"))
     session.add(PortfolioProject(member_id=member.id, number=cmd.number, done_at=ctx.now))
@@ -91,6 +116,28 @@ def mark_portfolio_project(ctx: Ctx, cmd: c.MarkPortfolioProject) -> Reply:
     )
     public = tuple(celebrations) if member.checkins_public else ()
     return Reply(Message(text, title="Portfolio"), public=public)
+
+
+# The milestones an undo can take back: those of what it reopens.
+PLAN_KINDS = frozenset({"plan_week", "plan_complete"})
+PORTFOLIO_KINDS = frozenset({"portfolio_project"})
+
+
+def _reopened(
+    ctx: Ctx,
+    member: Member,
+    text: str,
+    kinds: frozenset[str],
+    reason: str,
+    plan: dict[int, PlanWeek] | None = None,
+) -> Reply:
+    """The answer to an undo: what is open again, and the milestones it takes back."""
+    titles, updates = milestones.revoke(
+        ctx.session, ctx.content, member, ctx.now, kinds, reason, plan=plan
+    )
+    if titles:
+        text += " Taken back: " + ", ".join(titles) + "."
+    return Reply(Message(text), updates=tuple(updates))
 
 
 USE_CASES: dict[type[c.Command], UseCase] = {

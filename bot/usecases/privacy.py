@@ -13,6 +13,7 @@ from bot.storage.orm import (
     CohortAdmin,
     HourLog,
     Member,
+    MemberPeriod,
     MilestoneAward,
     OutboxRow,
     PlanWeek,
@@ -66,6 +67,7 @@ def forget_me(ctx: Ctx, cmd: c.ForgetMe) -> Reply:
         PlanWeek,
         PortfolioProject,
         AwayPeriod,
+        MemberPeriod,
         OutboxRow,
     ):
         session.execute(delete(table).where(table.member_id == member.id))

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.commands import help_text
-from bot.content import Content
+from bot.commands.help import topic_of
+from bot.content import Content, budget_line, tracks_line
 from bot.domain import commands as c
 from bot.messages import HelpTopic, Message, Reply, safe_text
 from bot.read import cards
@@ -19,8 +20,17 @@ from bot.usecases.sprint import sprint_for
 
 
 def show_help(ctx: Ctx, cmd: c.Help) -> Reply:
-    # The topic travels with the text, so each platform can show the help in its own syntax.
-    return Reply(Message(help_text(cmd.topic), title="cohortbot", help=HelpTopic(cmd.topic)))
+    # The topic travels with the text, so each platform can show the help in its own syntax;
+    # what comes from the content (the tracks and budgets to join with) rides in blocks.
+    blocks: tuple[str, ...] = ()
+    if cmd.topic and topic_of(cmd.topic) == "cohort":
+        blocks = (
+            "Tracks: " + tracks_line(ctx.content) + ".",
+            "Budgets: " + "; ".join(budget_line(b) for b in ctx.content.budgets.values()) + ".",
+        )
+    return Reply(
+        Message(help_text(cmd.topic), title="cohortbot", blocks=blocks, help=HelpTopic(cmd.topic))
+    )
 
 
 def show_progress(ctx: Ctx, cmd: c.ShowProgress) -> Reply:

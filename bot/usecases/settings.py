@@ -6,6 +6,7 @@ or a whole reply when the key answers in its own words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -26,7 +27,7 @@ from bot.domain.schedule import REMINDER_KINDS
 from bot.messages import Message, Reply, safe_text
 from bot.read import cards, stats
 from bot.storage.orm import AwayPeriod, Cohort, CohortAdmin, Member, RestDay
-from bot.usecases import membership
+from bot.usecases import membership, sprint_follow
 from bot.usecases.context import READS, WRITES, Ctx, UseCase
 
 MemberSetter = Callable[[Ctx, Member, str], "str | Reply"]
@@ -82,6 +83,7 @@ def _track(ctx: Ctx, member: Member, value: str) -> str:
 def _budget(ctx: Ctx, member: Member, value: str) -> str:
     membership.check_budget(ctx.content, value.lower())
     member.budget = value.lower()
+    sprint_follow.follow_plan_and_budget(ctx.session, ctx.content, member, ctx.now)
     return member.budget
 
 
@@ -110,9 +112,14 @@ def _leaderboard(ctx: Ctx, member: Member, value: str) -> str:
     return value.lower()
 
 
-def _reminders(ctx: Ctx, member: Member, value: str) -> str:
+def reminder_name(kind: str) -> str:
+    """A reminder kind as members type it: ``sprint-kickoff``, not ``sprint_kickoff``."""
+    return kind.replace("_", "-")
+
+
+def _reminders(ctx: Ctx, member: Member, value: str) -> Reply:
     """``reminders off`` / ``reminders on`` / ``reminders <kind> on|off``."""
-    usage = "`/cohort me reminders [" + "|".join(REMINDER_KINDS) + "] on|off`"
+    usage = "`/cohort me reminders [" + "|".join(map(reminder_name, REMINDER_KINDS)) + "] on|off`"
     parts = value.lower().replace("-", "_").split()
     off = {k for k in member.reminders_off.split(",") if k}
     if len(parts) == 1:
@@ -126,7 +133,17 @@ def _reminders(ctx: Ctx, member: Member, value: str) -> str:
     else:
         raise UsageError("Which reminder?", usage)
     member.reminders_off = ",".join(sorted(off))
-    return "off for " + (", ".join(sorted(off)) or "nothing")
+    if not off:
+        return Reply(Message("Done: all your reminders are on."))
+    if off == set(REMINDER_KINDS):
+        return Reply(Message("Done: all your reminders are off."))
+    names = [reminder_name(k) for k in REMINDER_KINDS if k in off]
+    which = (
+        f"the {names[0]} reminder is"
+        if len(names) == 1
+        else ("the " + ", ".join(names[:-1]) + f" and {names[-1]} reminders are")
+    )
+    return Reply(Message(f"Done: {which} off; the others are on."))
 
 
 MEMBER_SETTERS: dict[str, MemberSetter] = {
@@ -236,27 +253,62 @@ def _name(ctx: Ctx, cohort: Cohort, value: str) -> str:
     return value
 
 
+_ADMIN_USAGE = "`/cohort settings admin <@member | member's name>`"
+# Slack <@U123|ben>, Discord <@123> / <@!123>: the id inside a mention.
+_MENTION = re.compile(r"<@!?([^|>\s]+)(?:\|[^>]*)?>")
+
+
 def _admin(ctx: Ctx, cohort: Cohort, value: str) -> Reply:
-    user = value.strip().lstrip("<@!").rstrip(">").split("|")[0]
-    if not user:
-        raise UsageError("Name the user to make admin.", USAGE["cohort settings"])
+    """Make a member of this cohort an admin, stored by their user id: a mention, their id or
+    their display name (any case) finds them; anyone else is refused."""
+    if not value:
+        raise UsageError("Name the member to make admin.", _ADMIN_USAGE)
+    mention = _MENTION.fullmatch(value)
+    ident = mention.group(1) if mention else value
+    members = ctx.session.scalars(
+        select(Member).where(Member.cohort_id == cohort.id, Member.status != "left")
+    ).all()
+    found = [m for m in members if m.user_id == ident]
+    if not found and mention is None:
+        found = [m for m in members if m.display_name.casefold() == ident.casefold()]
+    if not found:
+        raise UsageError(
+            f"{safe_text(value, 64)} isn't a member of {safe_text(cohort.name, 80)}. An admin "
+            "must be a member: they join with `/cohort join`, then name them again.",
+            _ADMIN_USAGE,
+        )
+    if len(found) > 1:
+        raise UsageError(
+            f"More than one member is called {safe_text(value, 64)}; mention the one you mean.",
+            _ADMIN_USAGE,
+        )
+    member = found[0]
     exists = ctx.session.scalar(
         select(CohortAdmin.id).where(
-            CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == user
+            CohortAdmin.cohort_id == cohort.id, CohortAdmin.user_id == member.user_id
         )
     )
     if exists is None:
-        ctx.session.add(CohortAdmin(cohort_id=cohort.id, user_id=user))
-    return Reply(Message(f"Done: an admin: {safe_text(user, 64)}."))
+        ctx.session.add(CohortAdmin(cohort_id=cohort.id, user_id=member.user_id))
+    return Reply(
+        Message(
+            f"Done: {safe_text(member.display_name, 80)} is an admin of "
+            f"{safe_text(cohort.name, 80)}."
+        )
+    )
 
 
 def _rest_day(ctx: Ctx, cohort: Cohort, value: str) -> Reply:
+    usage = "`/cohort settings rest-day YYYY-MM-DD`"
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
+        raise UsageError(f"'{safe_text(value, 20)}' is not a date.", usage) from exc
+    today = ctx.now.astimezone(zone(cohort.timezone)).date()
+    if day < today:
         raise UsageError(
-            f"'{safe_text(value, 20)}' is not a date.", "`/cohort settings rest-day YYYY-MM-DD`"
-        ) from exc
+            f"{day:%a %d %b %Y} has already passed; a rest day is today or later.", usage
+        )
     known = ctx.session.scalar(
         select(RestDay.id).where(RestDay.cohort_id == cohort.id, RestDay.day == day)
     )

@@ -78,7 +78,8 @@ def mark_sprint_goal_done(ctx: Ctx, cmd: c.MarkSprintGoalDone) -> Reply:
     sprint = sprint_for(ctx.session, ctx.content, member, ctx.now)
     if not 1 <= cmd.number <= len(sprint.goals):
         raise NotFound(
-            f"This sprint has {len(sprint.goals)} goal(s); there's no goal {cmd.number}.",
+            f"This sprint has {cards.plural(len(sprint.goals), 'goal')}; "
+            f"there's no goal {cmd.number}.",
             USAGE["sprint done"],
         )
     goal = sprint.goals[cmd.number - 1]

@@ -31,7 +31,7 @@ def test_hours_typed_in_one_field_read_as_in_the_grammar():
 
 def test_in_the_edit_form_an_empty_field_clears_it():
     command = checkin_from_form({"did": "better", "next": "", "blockers": " "}, edit=True)
-    assert command == c.EditCheckIn(did="better", next="", blockers="")
+    assert command == c.EditCheckIn(did="better", next="", blockers="", clear_mood=True)
 
 
 def test_every_problem_is_reported_against_its_field():

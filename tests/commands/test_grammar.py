@@ -31,6 +31,11 @@ PARSES: list[tuple[str, c.Command]] = [
         "/checkin edit yesterday: read ch. 2 | mood: 3",
         c.EditCheckIn(did="read ch. 2", mood=3, when=1),
     ),
+    (
+        "/checkin edit watched lessons 1 and 2 | blockers: | mood:",
+        c.EditCheckIn(did="watched lessons 1 and 2", blockers="", clear_mood=True),
+    ),
+    ("/checkin done | next: | blockers:", c.CheckIn(did="done")),
     ("/checkin finished lesson 4", c.CheckIn(did="finished lesson 4")),
     ("/checkin edited my demo video", c.CheckIn(did="edited my demo video")),
     ("/checkin yesterday: finished lesson 4", c.CheckIn(did="finished lesson 4", when=1)),

@@ -71,6 +71,37 @@ def test_the_form_asks_its_questions_on_a_terminal(app, monkeypatch) -> None:
         assert (row.did, row.next, row.blockers) == ("read chapter 2 and 3", "chapter 3", "none")
 
 
+def test_an_edit_clears_what_is_given_empty_and_the_form_keeps_the_mood(app, monkeypatch) -> None:
+    out = io.StringIO()
+    session = ConsoleSession(app.core, "Ana", "c", out)
+    session.run_line("/cohort start C")
+    session.run_line("/checkin draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    assert session.run_line("/checkin edit watched lessons 1 and 2 | blockers:")
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+    # The console's form does not ask the mood: an edit through it keeps the mood.
+    answers = iter(["final words", "-", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert session.run_line("/checkin edit", ask=True)
+    with app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers, row.mood) == ("final words", None, None, 3)
+
+
+def test_undo_takes_back_milestones_and_undoing_nothing_says_so(app) -> None:
+    code, out = script(
+        app,
+        "/cohort start Spring\n/cohort join\n/plan undo 3\n/plan done 1\n/plan undo 1\n"
+        "/plan project 2 undo\n/progress\n",
+    )
+    assert code == 0
+    assert "Week 3 isn't marked done, so there's nothing to undo." in out
+    assert "Week 1 is open again. Taken back: Plan week 1 done." in out
+    assert "isn't marked shipped" in out
+    assert "Milestones reached: 0" in out
+
+
 def test_an_empty_form_saves_nothing(app, monkeypatch) -> None:
     out = io.StringIO()
     session = ConsoleSession(app.core, "Ana", "c", out)

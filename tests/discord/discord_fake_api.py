@@ -39,6 +39,30 @@ APP_ID = APPLICATION["id"]
 GUILD_ID = GUILD["id"]
 COHORT_CHANNEL_ID = GUILD["channels"][0]["id"]
 OTHER_CHANNEL_ID = GUILD["channels"][1]["id"]
+# A forum and a media channel: they take threads (posts), never a message.
+FORUM_CHANNEL_ID = "1160000000000000215"
+MEDIA_CHANNEL_ID = "1160000000000000216"
+for _id, _type, _name in ((FORUM_CHANNEL_ID, 15, "questions"), (MEDIA_CHANNEL_ID, 16, "demos")):
+    GUILD["channels"].append(
+        {
+            "id": _id,
+            "type": _type,
+            "name": _name,
+            "position": len(GUILD["channels"]),
+            "parent_id": None,
+            "topic": None,
+            "nsfw": False,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "permission_overwrites": [],
+            "flags": 0,
+            "available_tags": [],
+            "default_reaction_emoji": None,
+            "default_thread_rate_limit_per_user": 0,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+        }
+    )
 
 
 @dataclass
@@ -175,6 +199,10 @@ class FakeDiscord:
         self._failures.append(
             Failure(method, re.compile(path_regex), status, body, headers or {}, times)
         )
+
+    def clear_failures(self) -> None:
+        """Discord is well again: every scripted failure is forgotten."""
+        self._failures.clear()
 
     def rate_limit(self, method: str, path_regex: str, retry_after: float, times: int = 1) -> None:
         """A real-looking 429: JSON ``retry_after`` and a ``Via`` header (no Via = Cloudflare)."""

@@ -20,6 +20,7 @@ from bot.storage.orm import (
     Member,
     PlanWeek,
     PortfolioProject,
+    RestDay,
     SprintGoal,
 )
 from bot.usecases import APOLOGY
@@ -105,6 +106,23 @@ def test_checkin_with_text_records_the_row_and_posts_a_public_embed(app):
         ("building", 30),
         ("learning", 60),
     ]
+
+
+def test_a_milestone_is_celebrated_in_the_channel_by_name_in_one_sentence(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("checkin", text="first lesson done")
+        # The card and its celebration go out as one message (one embed each).
+        [post] = await h.fake.wait_request("POST", rf"/channels/{COHORT_CHANNEL_ID}/messages")
+        assert post.json["allowed_mentions"] == {"parse": []}
+        [card, cheer] = post.json["embeds"]
+        assert "first lesson done" in str(card)
+        text = cheer["description"]
+        assert text.startswith("🏅 ")
+        assert "Ada, your first check-in is in." in text
+        assert "First check-in:" not in text
+
+    run_with_bot(app, scenario)
 
 
 def test_checkin_edit_with_text_replaces_todays_text(app):
@@ -224,12 +242,25 @@ def test_sprint_shows_adds_and_ticks_off_goals(app):
     assert goals[-1].done_at is not None
 
 
+def test_the_sprint_follows_a_new_plan_goal_and_budget(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        await h.slash("sprint")
+        await h.slash("plan", week=1, goal="finish fast.ai lessons 1-3")
+        await h.slash("cohort", "me", key="budget", value="full-time")
+        shown = await h.slash("sprint")
+        answered_privately(shown, "finish fast.ai lessons 1-3", "/ 20 h")
+
+    run_with_bot(app, scenario)
+
+
 def test_progress_shows_streak_and_hours(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
         await h.slash("checkin", text="read chapter 2 | hours: 2h learning")
         callback = await h.slash("progress")
-        answered_privately(callback, "Progress", "Streak", "1 day(s)", "Learning")
+        answered_privately(callback, "Progress", "Streak", "1 day", "Learning")
 
     run_with_bot(app, scenario)
 
@@ -240,6 +271,9 @@ def test_help_answers_in_the_channel_and_in_a_dm(app):
         answered_privately(callback, "/checkin", "/hours")
         topic = await h.slash("help", topic="hours")
         answered_privately(topic, "90m")
+        # The typed help from the specs, and the tracks and budgets from the content.
+        cohort = await h.slash("help", topic="cohort")
+        answered_privately(cohort, "/cohort join", "Tracks: software_engineer", "full-time: 40 h")
         payload = interaction(2, command_data("help"))
         for key in ("guild_id", "guild", "member"):
             payload.pop(key)
@@ -298,6 +332,23 @@ def test_cohort_leave_me_and_away(app):
     assert ada is not None and ada.timezone == "Europe/Berlin" and ada.status == "left"
 
 
+def test_coming_back_after_leaving_continues_the_members_own_history(app, clock):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join", person=BO)
+        await h.slash("cohort", "me", person=BO, key="timezone", value="Africa/Lagos")
+        await h.slash("cohort", "leave", person=BO)
+        clock.advance(timedelta(days=9))
+        back = await h.slash("checkin", person=BO, text="still here?")
+        answered_privately(back, "Welcome back to Spring switchers")
+        assert "Day 1 of" not in embed_text(back)
+
+    run_with_bot(app, scenario)
+    bo = member(app, BO.user_id)
+    assert bo is not None and (bo.timezone, bo.status) == ("Africa/Lagos", "active")
+    assert bo.plan_start == bo.joined_at.date()
+
+
 def test_admin_summary_defers_then_sends_the_chart_as_a_file(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
@@ -340,6 +391,26 @@ def test_admin_settings_change_the_cohort(app):
     run_with_bot(app, scenario)
     [cohort] = all_rows(app, Cohort)
     assert cohort.prompt_time.strftime("%H:%M") == "18:30"
+
+
+def test_an_admin_is_a_member_stored_by_id_and_a_past_rest_day_is_refused(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join", person=BO)
+        nobody = await h.slash("cohort-admin", "settings", key="admin", value="nobody")
+        answered_privately(nobody, "isn't a member")
+        made = await h.slash("cohort-admin", "settings", key="admin", value=f"<@{BO.user_id}>")
+        answered_privately(made, "Bo is an admin")
+        again = await h.slash("cohort-admin", "settings", key="admin", value="bo")
+        answered_privately(again, "Bo is an admin")
+        past = await h.slash("cohort-admin", "settings", key="rest-day", value="2020-01-01")
+        answered_privately(past, "has already passed")
+
+    run_with_bot(app, scenario)
+    assert sorted(a.user_id for a in all_rows(app, CohortAdmin)) == sorted(
+        [ADA.user_id, BO.user_id]
+    )
+    assert all_rows(app, RestDay) == []
 
 
 def test_a_member_without_manage_server_gets_a_polite_refusal(app):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.storage.orm import CheckInRow
+from bot.storage.orm import CheckInRow, MilestoneAward
 from tests.discord.discord_fake_api import COHORT_CHANNEL_ID, GUILD_ID
 from tests.discord.discord_harness import Harness, embed_text, run_with_bot
 from tests.support.db import all_rows
@@ -67,6 +67,28 @@ def test_an_edit_through_the_form_edits_the_card_in_place(app):
     assert (row.did, row.next, row.blockers) == ("final text", None, None)
 
 
+def test_an_edit_clears_the_fields_given_empty_typed_or_in_the_form(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("checkin", text="draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+        await recorded_id(h)
+        await h.slash("checkin", text="second draft | blockers:", edit=True)
+        await h.fake.wait_request("PATCH", EDITS)
+        [row] = await asyncio.to_thread(all_rows, h.app, CheckInRow)
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+        await h.submit(
+            EDIT_FORM, {"did": "final text", "next": "lesson 5", "blockers": "", "mood": ""}
+        )
+        for _ in range(250):
+            [row] = await asyncio.to_thread(all_rows, h.app, CheckInRow)
+            if row.did == "final text":
+                break
+            await asyncio.sleep(0.02)
+        assert (row.did, row.next, row.blockers, row.mood) == ("final text", "lesson 5", None, None)
+
+    run_with_bot(app, scenario)
+
+
 def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(app):
     async def scenario(h: Harness) -> None:
         await h.start_cohort()
@@ -88,3 +110,24 @@ def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(app):
     run_with_bot(app, scenario)
     [row] = all_rows(app, CheckInRow)
     assert row.did == "third draft"
+
+
+def test_an_undo_edits_the_public_celebration_in_place(app):
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort()
+        await h.slash("cohort", "join")
+        await h.slash("plan", week=1, done=True)
+        for _ in range(250):
+            [award] = await asyncio.to_thread(all_rows, h.app, MilestoneAward)
+            if award.posted_message_id is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert award.posted_channel == COHORT_CHANNEL_ID
+        undo = await h.slash("plan", week=1, done=False)
+        assert "Taken back: Plan week 1 done" in embed_text(undo)
+        [edit] = await h.fake.wait_request("PATCH", EDITS)
+        assert edit.path.endswith(f"/messages/{award.posted_message_id}")
+        assert "taken back" in embed_text(edit)
+
+    run_with_bot(app, scenario)
+    assert all_rows(app, MilestoneAward) == []

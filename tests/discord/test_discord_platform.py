@@ -61,6 +61,38 @@ def test_send_to_a_member_opens_a_dm_first(app):
         [opened] = h.fake.find("POST", r"/users/@me/channels")
         assert opened.json == {"recipient_id": int(BO.user_id)}
         assert h.channel_posts("9" + BO.user_id[1:])
+        assert not h.fake.find("GET", r"/users/\d+")  # the DM is created directly
+        await send(h, Destination("discord", GUILD_ID, COHORT_CHANNEL_ID, user_id=BO.user_id))
+        assert len(h.fake.find("POST", r"/users/@me/channels")) == 1  # cached after that
+
+    run_with_bot(app, scenario)
+
+
+def test_a_refused_token_halts_delivery_once_and_is_never_permanent(app, caplog):
+    async def scenario(h: Harness) -> None:
+        path = rf"/channels/{COHORT_CHANNEL_ID}/messages"
+        h.fake.fail("POST", path, 401, {"message": "401: Unauthorized", "code": 0}, times=99)
+        platform = DiscordPlatform(h.bot, timeout=10, credentials_retry=0.3)
+        errors = []
+        for _ in range(3):
+            with pytest.raises(DeliveryError) as info:
+                await asyncio.to_thread(platform.send, CHANNEL, NUDGE)
+            errors.append(info.value)
+        assert all(e.halt and not e.permanent and e.retry_after == 0.3 for e in errors)
+        assert len(h.fake.find("POST", path)) == 1  # the others were not even tried
+        await asyncio.sleep(0.35)
+        with pytest.raises(DeliveryError):
+            await asyncio.to_thread(platform.send, CHANNEL, NUDGE)
+        assert len(h.fake.find("POST", path)) == 2  # tried again after the pause
+        h.fake.clear_failures()
+        await asyncio.sleep(0.35)
+        assert (await asyncio.to_thread(platform.send, CHANNEL, NUDGE)).isdigit()
+
+    with caplog.at_level("INFO", logger="adapters.discord.platform"):
+        run_with_bot(app, scenario)
+    refused = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(refused) == 1 and "401" in refused[0].getMessage()
+    assert "resumed" in caplog.text
 
     run_with_bot(app, scenario)
 

@@ -135,7 +135,11 @@ def test_a_usage_line_that_is_a_reference_is_rendered_from_the_spec(usage, typed
 def test_a_help_reply_shows_the_typed_help_from_the_specs(world, asked):
     reply = world.say("Ana", f"/help {asked}".strip()).message
     assert reply.help is not None and reply.text == help_text(asked or None)
-    assert r.render(reply).embeds[0].description == help_text(asked or None, typed=True)
+    description = r.render(reply).embeds[0].description or ""
+    # The typed help from the specs, then what the content adds (the tracks and budgets).
+    assert description.startswith(help_text(asked or None, typed=True))
+    assert all(block in description for block in reply.blocks)
+    assert ("Tracks: software_engineer" in description) == (asked == "cohort")
 
 
 def test_a_text_that_merely_equals_the_help_is_not_swapped_for_it():

@@ -24,8 +24,8 @@ KEY = "digest:c1:2026-W49"
 def _three_weeks(world: Any, clock: Any) -> None:
     """Four part-time members (60 h a week together) from Monday 16 November, W47.
 
-    Ana: public check-ins, leaderboard on — may be named.
-    Ben: public check-ins, leaderboard off — counted, never named.
+    Ana: public check-ins, leaderboard on — her wins are named.
+    Ben: public check-ins, leaderboard off — his wins are named too (already celebrated).
     Cy: leaderboard on but private check-ins — counted, never named.
     Dee: joined and never checked in — at risk, which the digest must not show.
     """
@@ -88,13 +88,14 @@ def test_the_digest_of_a_small_cohort_word_for_word(world, clock) -> None:
             "Check-in rate, last 4 weeks: ▁█▆█ — · 75% · 55% · 75% ↑",
             "Wins this week:\n"
             "• Ana — 10 hours, shipped plan week 1: Start a course or resource\n"
-            # Ben: 14-day streak and plan week 1; Cy: plan week 1.
-            "Plus 3 more wins from members who keep theirs private.",
+            "• Ben — 14-day streak, shipped plan week 1: Start a course or resource\n"
+            # Cy: plan week 1.
+            "Plus 1 more win from a member whose check-ins are private.",
         ]
     )
     everything = message.plain()
     assert "Dee" not in everything  # at risk, and the digest never says so
-    assert "Ben" not in everything and "Cy" not in everything
+    assert "Cy" not in everything
     assert "zebra" not in everything and "quokka" not in everything
 
 
@@ -108,23 +109,33 @@ def test_a_late_digest_describes_its_own_week(world, clock) -> None:
     assert late.blocks == on_time.blocks
 
 
-def test_only_consenting_members_are_named(world, clock) -> None:
+def test_wins_name_members_whose_checkins_are_public(world, clock) -> None:
     _three_weeks(world, clock)
-    world.say("Ben", "/cohort me leaderboard on")  # Ben now public and opted in
     world.say("Ana", "/cohort me checkins private")  # Ana no longer public
     wins = next(b for b in compose(world, SUNDAY_6_DEC).blocks if b.startswith("Wins"))
     assert wins == (
         "Wins this week:\n"
         "• Ben — 14-day streak, shipped plan week 1: Start a course or resource\n"
-        "Plus 3 more wins from members who keep theirs private."
+        "Plus 3 more wins from members whose check-ins are private."
     )
 
 
-def test_nobody_named_when_nobody_consented(world, clock) -> None:
+def test_the_leaderboard_opt_in_does_not_hide_wins_already_celebrated(world, clock) -> None:
+    # Ben never opted in to rankings, and never chose privacy: his streak was posted with
+    # his name, so the digest may name it, and says nothing untrue about him.
     _three_weeks(world, clock)
     world.say("Ana", "/cohort me leaderboard off")
     wins = next(b for b in compose(world, SUNDAY_6_DEC).blocks if b.startswith("Wins"))
-    assert wins == "Wins this week:\nPlus 5 wins from members who keep theirs private."
+    assert "• Ana — 10 hours" in wins and "• Ben — 14-day streak" in wins
+    assert "keep theirs private" not in wins
+
+
+def test_nobody_named_when_every_checkin_is_private(world, clock) -> None:
+    _three_weeks(world, clock)
+    world.say("Ana", "/cohort me checkins private")
+    world.say("Ben", "/cohort me checkins private")
+    wins = next(b for b in compose(world, SUNDAY_6_DEC).blocks if b.startswith("Wins"))
+    assert wins == "Wins this week:\nPlus 5 wins from members whose check-ins are private."
 
 
 def test_an_empty_cohort_still_gets_a_quiet_digest(world, clock) -> None:

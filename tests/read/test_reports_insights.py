@@ -12,7 +12,15 @@ from sqlalchemy import insert, select
 from bot.domain.streaks import missed_study_days
 from bot.read import digest, reports, stats
 from bot.read.export import EXPORT_COLUMNS, cohort_rows, member_data
-from bot.storage.orm import AwayPeriod, CheckInRow, Cohort, HourLog, Member, RestDay
+from bot.storage.orm import (
+    AwayPeriod,
+    CheckInRow,
+    Cohort,
+    HourLog,
+    Member,
+    MemberPeriod,
+    RestDay,
+)
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # W49
 SUNDAY_2300 = datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # Monday 12:00 in Auckland
@@ -122,10 +130,10 @@ def test_a_past_week_counts_the_members_it_ended_with(world, clock) -> None:
     assert "2 of 2" in digest_text(world, clock.now(), "digest:c1:2026-W49")
     now = summary(world, clock.now())
     assert [ln.name for ln in now.lines] == ["Ana", "Cy"]
-    # Back again: Ben is a member from his return on, not in the weeks before it.
+    # Back again: Ben is a member again, and week 49 still reads as it did.
     world.say("Ben", "/cohort join")
     assert [ln.name for ln in summary(world, clock.now()).lines] == ["Ana", "Ben", "Cy"]
-    assert [ln.name for ln in summary(world, clock.now(), weeks_back=1).lines] == ["Ana"]
+    assert summary(world, clock.now(), weeks_back=1) == before
 
 
 def test_a_forgotten_member_is_gone_from_every_summary_and_export(world, clock) -> None:
@@ -252,6 +260,11 @@ def _fill(engine: Any, members: int, days: int, now: datetime, seed: int) -> int
                          last_nudges={}, joined_at=joined + timedelta(hours=i % 48)),
                 ).scalar_one()
             )  # fmt: skip
+        conn.execute(
+            insert(MemberPeriod),
+            [{"member_id": mid, "joined_at": joined + timedelta(hours=i % 48)}
+             for i, mid in enumerate(ids)],
+        )  # fmt: skip
         checkins, hours, away = [], [], []
         for n, mid in enumerate(ids):
             share = [1.0, 0.9, 0.85, 0.75, 0.5][n % 5]
@@ -325,3 +338,49 @@ def test_a_cohort_of_one_with_a_long_history(app) -> None:
         assert got.leaders[0][1] > 100
         d = digest.cohort_digest(s, cohort, now, app.content, date(2026, 11, 30))
         assert (d.members, d.checked_in) == (1, 1)
+
+
+def test_leaving_and_coming_back_changes_no_past_week_and_resets_nothing(world, clock) -> None:
+    """Ben leaves on day 15 and checks in again a week later: he continues his own history
+    (join date, plan day, time zone), and the weeks before read exactly as they did."""
+    clock.set(MONDAY)
+    world.say("Org", "/cohort start Returners")
+    for name in ("Ana", "Ben", "Cy"):
+        world.say(name, "/cohort join")
+        world.say(name, "/cohort me leaderboard on")
+    world.say("Ben", "/cohort me timezone Africa/Lagos")
+    for day in range(15):  # days 1-15: W49, W50 and the Monday of W51
+        clock.set(MONDAY + timedelta(days=day, hours=9))
+        if (MONDAY + timedelta(days=day)).weekday() < 5:
+            for name in ("Ana", "Ben", "Cy")[: 3 if day % 3 else 2]:
+                world.say(name, f"/checkin day {day + 1} | hours: 1h building, 30m learning")
+    world.say("Ben", "/plan done 1")
+    world.say("Ben", "/cohort leave")
+    ben = world.member("Ben")
+    back_at = MONDAY + timedelta(weeks=3, days=1, hours=10)  # Tuesday of W52
+    clock.set(back_at)
+    before = [summary(world, back_at, weeks_back=n) for n in (1, 2, 3)]
+    digests = [digest_text(world, back_at, f"digest:c1:2026-W{w}") for w in (49, 50, 51)]
+    assert [s.week for s in before] == ["2026-W51", "2026-W50", "2026-W49"]
+    assert before[2].members == 3 and "Ben" in [ln.name for ln in before[1].lines]
+
+    reply = world.say("Ben", "/checkin still here?")
+    assert "Welcome back to Returners" in reply.message.text
+    assert "Day 1 of" not in reply.message.text
+    again = world.member("Ben")
+    assert (again.timezone, again.plan_start, again.joined_at) == (
+        "Africa/Lagos",
+        ben.plan_start,
+        ben.joined_at,
+    )
+    assert [summary(world, back_at, weeks_back=n) for n in (1, 2, 3)] == before
+    assert [digest_text(world, back_at, f"digest:c1:2026-W{w}") for w in (49, 50, 51)] == digests
+    # This week he is a member again, and owes no check-in for the days he was gone.
+    this = summary(world, back_at)
+    ben_line = next(ln for ln in this.lines if ln.name == "Ben")
+    assert (ben_line.checkins, ben_line.expected) == (1, 1)
+    # Leaving again and coming back through /cohort join: still his own plan and history.
+    world.say("Ben", "/cohort leave")
+    assert world.say("Ben", "/cohort join").message.title == "Welcome back"
+    assert world.member("Ben").plan_start == ben.plan_start
+    assert [summary(world, back_at, weeks_back=n) for n in (1, 2, 3)] == before

@@ -5,6 +5,7 @@ minutes, a migration run twice, and several processes migrating a fresh database
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -26,7 +27,7 @@ from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.runtime import SchedulerRuntime
 from bot.scheduling.tick import enqueue_due
 from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
-from bot.storage.orm import CheckInRow, HourLog, Member, OutboxRow
+from bot.storage.orm import CheckInRow, Cohort, HourLog, Member, OutboxRow
 from tests.discord.discord_harness import ADA, Harness, embed_text, run_with_bot
 from tests.reliability.rel_proxy import TcpProxy
 from tests.scheduling.sched_fakes import FakePlatform
@@ -203,6 +204,56 @@ def test_slack_down_for_ten_minutes_the_outbox_holds_then_drains_once(app):
         assert app.clock.now() - outage_end < timedelta(minutes=20)
     finally:
         fake.stop()
+
+
+def test_a_reset_discord_token_pauses_nobody_and_the_outbox_waits(app, caplog):
+    """A 401 is bad credentials, not a gone destination: one ERROR line, one request,
+    every row kept (no attempt spent), no member or cohort paused; fixed, it all goes."""
+    from adapters.discord.platform import DiscordPlatform
+    from tests.discord.discord_harness import BO, CY
+
+    app.clock.set(JOINED)
+    path = r"/users/@me/channels|/channels/\d+/messages"  # prompts go by DM by default
+
+    async def scenario(h: Harness) -> None:
+        await h.start_cohort(person=ADA)
+        for person in (ADA, BO, CY):
+            h.fake.add_user(person.user_payload())
+            await h.slash("cohort", "join", person=person, track="software_engineer")
+        queued, moment = 0, JOINED
+        while not queued:  # the first day the cohort's prompt is due
+            moment += timedelta(hours=1)
+            with app.engine.begin() as conn:
+                queued = enqueue_due(conn, moment).queued
+        app.clock.set(moment)
+        h.fake.fail("POST", path, 401, {"message": "401: Unauthorized", "code": 0}, times=999)
+        platform = DiscordPlatform(h.bot, timeout=10, credentials_retry=60)
+        delivery = Delivery(
+            app.core, app.uow, platform, app.clock, worker="w", limiter=RateLimiter(1e9, 1e9)
+        )
+        for _ in range(3):
+            await asyncio.to_thread(delivery.drain)
+            app.clock.advance(timedelta(minutes=2))
+        assert set(statuses(app)) == {"pending"}
+        with app.uow() as s:
+            assert set(s.scalars(select(OutboxRow.attempts))) == {0}
+            assert set(s.scalars(select(Member.status))) == {"active"}
+            assert s.scalar(select(Cohort.paused)) is False
+        assert len(h.fake.find("POST", path)) == 1
+        h.fake.clear_failures()  # the operator fixed DISCORD_TOKEN and restarted
+        fixed = DiscordPlatform(h.bot, timeout=10)
+        heir = Delivery(
+            app.core, app.uow, fixed, app.clock, worker="w", limiter=RateLimiter(1e9, 1e9)
+        )
+        app.clock.advance(timedelta(minutes=10))
+        await asyncio.to_thread(heir.drain)
+        assert statuses(app) == Counter({"sent": queued})
+
+    with caplog.at_level("WARNING"):
+        run_with_bot(app, scenario, timeout=60)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "401" in errors[0].getMessage()
+    assert not [r for r in caplog.records if r.name == "bot.scheduling.delivery"]
 
 
 # -- migrations ----------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_away_across_a_month_boundary_loses_no_streak_and_sends_no_prompts(app) 
             say(app, f"/checkin day {n}", at=noon(first + timedelta(days=n)))
     before = say(app, "/progress", at=noon(date(2026, 11, 28))).message
     assert dict((f.name, f.value) for f in before.fields)["Streak"] == (
-        "10 day(s) · longest 10 · 1 freeze(s) held"
+        "10 days · longest 10 · 1 freeze held"
     )
     reply = say(app, "/cohort me away until 2026-12-03")  # Sat 28 Nov to Thu 3 Dec
     assert "away until Thu 03 Dec" in reply.message.text
@@ -62,7 +62,7 @@ def test_away_across_a_month_boundary_loses_no_streak_and_sends_no_prompts(app) 
     assert "freeze" not in reply.message.text  # away days never spend a freeze
     after = say(app, "/progress").message
     assert dict((f.name, f.value) for f in after.fields)["Streak"] == (
-        "11 day(s) · longest 11 · 1 freeze(s) held"
+        "11 days · longest 11 · 1 freeze held"
     )
 
 

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.storage.orm import CheckInRow, Cohort, CohortAdmin, HourLog, Member, PlanWeek, SprintGoal
+from bot.storage.orm import (
+    CheckInRow,
+    Cohort,
+    CohortAdmin,
+    HourLog,
+    Member,
+    PlanWeek,
+    RestDay,
+    SprintGoal,
+)
 from tests.support.db import count
 
 BROADCASTS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C9>")
@@ -121,10 +131,23 @@ def test_plan_and_sprint_and_progress_and_help(slack):
     assert "Progress" in d.command("/progress").json["text"]
     assert "/checkin" in d.command("/help").json["text"]
     assert "Amounts" in d.command("/help", "hours").json["text"]
+    cohort = json.dumps(d.command("/help", "cohort").json)
+    assert "Tracks: software_engineer" in cohort and "full-time: 40 h a week" in cohort
     with slack.app.uow() as s:
         week1 = s.scalars(select(PlanWeek).where(PlanWeek.week == 1)).one()
         assert week1.goal == "finish fast.ai lesson 1-3" and week1.done_at is not None
         assert s.scalars(select(SprintGoal).where(SprintGoal.position == 2)).one().done_at
+
+
+def test_the_sprint_follows_a_new_plan_goal_and_budget(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join")
+    d.command("/sprint")
+    d.command("/plan", "set 1 finish fast.ai lessons 1-3")
+    d.command("/cohort", "me budget full-time")
+    text = str(d.command("/sprint").json)
+    assert "finish fast.ai lessons 1-3" in text and "/ 20 h" in text
 
 
 def test_cohort_membership_and_settings(slack):
@@ -142,6 +165,38 @@ def test_cohort_membership_and_settings(slack):
         assert (grace.track, grace.timezone) == ("finance", "America/New_York")
         assert grace.status == "left"
         assert s.scalars(select(Cohort)).one().timezone == "Europe/Paris"
+
+
+def test_an_admin_is_a_member_found_by_mention_or_name_and_stored_by_id(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join finance", user="U2")
+    assert "isn't a member" in d.command("/cohort", "settings admin nobody").json["text"]
+    assert "isn't a member" in d.command("/cohort", "settings admin <@U9|zed>").json["text"]
+    assert "is an admin" in d.command("/cohort", "settings admin <@U2|grace>").json["text"]
+    with slack.app.uow() as s:
+        grace = s.scalars(select(Member).where(Member.user_id == "U2")).one()
+        d.command("/cohort", f"settings admin {grace.display_name.upper()}")
+        assert sorted(s.scalars(select(CohortAdmin.user_id))) == ["U1", "U2"]
+    r = d.command("/cohort", "settings rest-day 2020-01-01")
+    assert "has already passed" in r.json["text"]
+    with slack.app.uow() as s:
+        assert s.scalars(select(RestDay)).all() == []
+
+
+def test_coming_back_after_leaving_continues_the_members_own_history(slack):
+    start_cohort(slack)
+    d = slack.driver
+    d.command("/cohort", "join finance", user="U2")
+    d.command("/cohort", "me timezone Africa/Lagos", user="U2")
+    d.command("/cohort", "leave", user="U2")
+    slack.app.clock.advance(timedelta(days=9))
+    text = d.command("/checkin", "still here?", user="U2").json["text"]
+    assert "Welcome back to ML switchers" in text and "Day 1 of" not in text
+    with slack.app.uow() as s:
+        grace = s.scalars(select(Member).where(Member.user_id == "U2")).one()
+        assert (grace.timezone, grace.track, grace.status) == ("Africa/Lagos", "finance", "active")
+        assert grace.plan_start == grace.joined_at.date()
 
 
 def test_forget_me_asks_then_the_button_deletes(slack):
@@ -283,3 +338,13 @@ def test_a_minimal_budget_member_gets_a_building_first_plan(slack):
     assert "Pick one small project" in shown and "course" not in shown
     checkin = d.command("/checkin", "loaded the data").json["text"]
     assert "this week: Pick one small project" in checkin and "course" not in checkin
+
+
+def test_a_milestone_is_celebrated_in_the_channel_by_name_in_one_sentence(slack):
+    start_cohort(slack)
+    slack.driver.command("/checkin", "first lesson done")
+    posts = slack.fake.wait_for("chat.postMessage", 2)
+    [cheer] = [p.body for p in posts if "🏅" in p.body["text"]]
+    assert cheer["channel"] == "C1"
+    assert cheer["text"].startswith("🏅 Ada, your first check-in is in.")
+    assert "First check-in:" not in json.dumps(cheer)

@@ -11,7 +11,7 @@ import time
 
 from sqlalchemy import select
 
-from bot.storage.orm import CheckInRow
+from bot.storage.orm import CheckInRow, MilestoneAward
 
 
 def start_and_join(slack) -> None:
@@ -81,6 +81,25 @@ def test_an_edit_through_the_modal_updates_the_card_in_place(slack):
     assert len(card_posts(slack)) == 1
 
 
+def test_an_edit_clears_the_fields_given_empty_typed_or_in_the_modal(slack):
+    start_and_join(slack)
+    slack.driver.command("/checkin", "first draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    slack.driver.command("/checkin", "edit second draft | blockers:")
+    with slack.app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.next, row.blockers, row.mood) == ("lesson 5", None, 3)
+    slack.driver.command("/checkin", "edit")
+    view = slack.fake.wait_for("views.open")[0].body["view"]
+    mood = next(b for b in view["blocks"] if b.get("block_id") == "mood")
+    assert mood["element"]["initial_option"]["value"] == "3"
+    # A chosen option cannot be unselected in Slack: "No answer" clears the mood.
+    r = slack.driver.submit(view, {"did": "final words", "next": "", "mood": "none"})
+    assert r.status == 200
+    with slack.app.uow() as s:
+        row = s.scalars(select(CheckInRow)).one()
+        assert (row.did, row.next, row.blockers, row.mood) == ("final words", None, None, None)
+
+
 def test_an_edit_after_the_public_message_was_deleted_posts_a_fresh_card(slack):
     start_and_join(slack)
     slack.driver.command("/checkin", "first draft")
@@ -119,3 +138,38 @@ def test_an_update_that_fails_otherwise_is_told_privately_and_not_reposted(slack
     assert len(card_posts(slack)) == 1
     with slack.app.uow() as s:
         assert s.scalars(select(CheckInRow.did)).one() == "second draft"
+
+
+def milestone_posted_at(slack, timeout: float = 5.0) -> tuple[str | None, str | None]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with slack.app.uow() as s:
+            row = s.scalars(select(MilestoneAward)).one()
+            found = (row.posted_channel, row.posted_message_id)
+        if found[1] is not None or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+def test_an_undo_edits_the_public_celebration_and_never_reposts_it(slack):
+    start_and_join(slack)
+    slack.driver.command("/plan", "done 1")
+    channel, ts = milestone_posted_at(slack)
+    assert channel == "C1" and ts is not None
+    r = slack.driver.command("/plan", "undo 1")
+    assert "Taken back: Plan week 1 done" in r.json["text"]
+    [update] = slack.fake.wait_for("chat.update")
+    assert (update.body["channel"], update.body["ts"]) == (channel, ts)
+    assert "taken back" in update.body["text"]
+    # Done again, then undone after a moderator deleted the card: nothing is posted anew.
+    slack.driver.command("/plan", "done 1")
+    milestone_posted_at(slack)
+    slack.fake.settle()
+    posts = len(slack.fake.calls_to("chat.postMessage"))
+    slack.fake.fail("chat.update", error="message_not_found")
+    slack.driver.command("/plan", "undo 1")
+    slack.fake.wait_for("chat.update", 2)
+    slack.fake.settle()
+    assert len(slack.fake.calls_to("chat.postMessage")) == posts
+    with slack.app.uow() as s:
+        assert s.scalars(select(MilestoneAward)).all() == []

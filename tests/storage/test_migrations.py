@@ -298,3 +298,46 @@ def test_a_failing_migration_says_what_failed_not_that_the_server_is_gone(tmp_pa
     # Nothing half-done: the failed migration left no tables behind but the one in the way.
     assert tables(engine) == {"cohorts"}
     engine.dispose()
+
+
+def test_0005_gives_each_member_their_period_and_goes_back_down(fresh: Engine) -> None:
+    """Members still in, or who left at a known time, get one period each; a member who
+    left before 0004 (no known time) gets none, so past weeks leave them out as before."""
+    upgrade(fresh, "0004")
+    with fresh.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cohorts (id, platform, workspace_id, channel_id, name, timezone, "
+                "start_date, prompt_time, study_days, reminder_day, review_day, digest_day, "
+                "inactivity_days, paused, created_at) VALUES (1, 'slack', 'T', 'C', 'c', 'UTC', "
+                "'2026-11-30', '09:00:00', 'mon', 2, 4, 6, 3, false, '2026-11-30 10:00:00')"
+            )
+        )
+        for mid, status, left in (
+            (1, "active", None),
+            (2, "left", "2026-12-14 09:00:00"),
+            (3, "left", None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO members (id, cohort_id, user_id, display_name, timezone, track, "
+                    "budget, plan_start, delivery, checkins_public, leaderboard, reminders_off, "
+                    "status, last_nudges, joined_at, left_at) VALUES (:id, 1, :u, 'm', 'UTC', "
+                    "'other', 'part-time', '2026-11-30', 'dm', true, false, '', :status, '{}', "
+                    "'2026-11-30 10:00:00', :left)"
+                ),
+                {"id": mid, "u": f"U{mid}", "status": status, "left": left},
+            )
+    upgrade(fresh, "0005")
+    with fresh.connect() as conn:
+        got = conn.execute(
+            text("SELECT member_id, joined_at, left_at FROM member_periods ORDER BY member_id")
+        ).all()
+    assert [(m, str(j)[:16], left and str(left)[:16]) for m, j, left in got] == [
+        (1, "2026-11-30 10:00", None),
+        (2, "2026-11-30 10:00", "2026-12-14 09:00"),
+    ]
+    downgrade(fresh, "0004")
+    assert "member_periods" not in tables(fresh)
+    with fresh.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM members")).scalar_one() == 3

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from bot.commands import checkin_from_form
 from bot.domain import commands as c
 from bot.storage.orm import CheckInRow
 from tests.support.world import MONDAY
@@ -32,8 +33,8 @@ def test_a_public_checkin_card_carries_its_identity(world) -> None:
     reply = world.say("Ana", "/checkin finished lesson 4")
     card = reply.public[0]
     assert card.ref == f"checkin:{checkin_row(world).id}"
-    # Celebrations are public too, but nothing ever edits them: no identity.
-    assert all(m.ref is None for m in reply.public[1:])
+    # Celebrations carry theirs too: an undo edits them.
+    assert [m.ref for m in reply.public[1:]] == ["milestone:1"]
 
 
 def test_record_post_stores_where_the_card_landed(world) -> None:
@@ -48,7 +49,8 @@ def test_record_post_ignores_refs_it_does_not_know(world) -> None:
     started(world)
     world.say("Ana", "/checkin finished lesson 4")
     core = world.app.core
-    assert core.record_post("milestone:1", "C-cohort", "m1") is False
+    assert core.record_post("pod:1", "C-cohort", "m1") is False
+    assert core.record_post("milestone:999999", "C-cohort", "m1") is False
     assert core.record_post("checkin:not-a-number", "C-cohort", "m1") is False
     assert core.record_post("checkin:999999", "C-cohort", "m1") is False
     assert core.record_post("checkin:1", "", "m1") is False
@@ -123,6 +125,33 @@ def test_an_edit_without_the_fields_keeps_them(world) -> None:
     world.say("Ana", "/checkin edit done")
     row = checkin_row(world)
     assert (row.did, row.next, row.blockers) == ("done", "lesson 5", "GPU quota")
+
+
+def test_a_typed_edit_clears_each_field_given_empty(world) -> None:
+    """`/checkin edit ... | blockers:` replaces: a segment given empty clears that field."""
+    started(world)
+    world.say("Ana", "/checkin draft | next: lesson 5 | blockers: GPU quota | mood: 3")
+    world.say("Ana", "/checkin edit watched lessons 1 and 2 | blockers:")
+    row = checkin_row(world)
+    assert (row.did, row.next, row.blockers, row.mood) == (
+        "watched lessons 1 and 2",
+        "lesson 5",
+        None,
+        3,
+    )
+    world.say("Ana", "/checkin edit watched lessons 1 and 2 | next: | mood:")
+    row = checkin_row(world)
+    assert (row.next, row.blockers, row.mood) == (None, None, None)
+
+
+def test_the_edit_form_clears_an_emptied_mood(world) -> None:
+    started(world)
+    world.say("Ana", "/checkin draft | mood: 3")
+    world.app.core.handle(
+        checkin_from_form({"did": "done", "next": "", "blockers": "", "mood": ""}, edit=True),
+        world.actor("Ana"),
+    )
+    assert checkin_row(world).mood is None
 
 
 # ---- one read of each thing per check-in ----------------------------------------------------

@@ -52,11 +52,11 @@ NINE_STUDY_DAYS = days(date(2026, 11, 16), date(2026, 11, 20)) + days(
 def test_a_freeze_used_on_the_last_study_day_of_a_week(world, clock) -> None:
     joined(world, clock, date(2026, 11, 16))
     check_in_on(world, clock, NINE_STUDY_DAYS)
-    assert streak_field(world) == "9 day(s) · longest 9 · 1 freeze(s) held"
+    assert streak_field(world) == "9 days · longest 9 · 1 freeze held"
     # Friday 27 Nov, the week's last study day, goes by without a check-in. The weekend
     # is not study time; on Saturday the streak is intact and /progress says why.
     on(clock, date(2026, 11, 28))
-    assert streak_field(world) == "9 day(s) · longest 9 · 0 freeze(s) held"
+    assert streak_field(world) == "9 days · longest 9 · 0 freezes held"
     assert "A freeze kept your 9-day streak (Fri 27 Nov)." in progress_blocks(world)
     # Monday's check-in continues the run and tells it once more, kindly.
     on(clock, date(2026, 11, 30))
@@ -84,7 +84,7 @@ def test_a_freeze_on_a_run_that_broke_later_is_not_reported(world, clock) -> Non
     check_in_on(world, clock, NINE_STUDY_DAYS)
     # Fri 27 is frozen; Mon 30 and Tue 1 are missed too, with no freeze left: the run ends.
     on(clock, date(2026, 12, 2))
-    assert streak_field(world).startswith("0 day(s)")
+    assert streak_field(world).startswith("0 days")
     assert not any("freeze" in b for b in progress_blocks(world))
     reply = world.say("Ana", "/checkin starting again")
     assert "Streak: 1 day." in reply.message.text
@@ -107,7 +107,7 @@ def test_a_late_entry_for_the_frozen_day_gives_the_freeze_back(world, clock) -> 
     reply = world.say("Ana", "/checkin yesterday: friday, logged late")
     assert "Streak: 10 days." in reply.message.text
     assert "freeze" not in reply.message.text
-    assert streak_field(world) == "10 day(s) · longest 10 · 1 freeze(s) held"
+    assert streak_field(world) == "10 days · longest 10 · 1 freeze held"
     assert not any("freeze" in b for b in progress_blocks(world))
 
 
@@ -119,4 +119,4 @@ def test_away_days_use_no_freeze(world, clock) -> None:
     reply = world.say("Ana", "/checkin back")
     assert "Streak: 10 days." in reply.message.text
     assert "freeze" not in reply.message.text
-    assert streak_field(world) == "10 day(s) · longest 10 · 1 freeze(s) held"
+    assert streak_field(world) == "10 days · longest 10 · 1 freeze held"

@@ -509,11 +509,13 @@ def test_plan_done_awards_the_week_milestone_once(world, clock) -> None:
     started(world, clock)
     reply = world.say("Ana", "/plan done 1")
     assert "Week 1 done" in reply.message.text
-    assert "Plan week 1 done" in reply.message.text
+    assert "🏅 Week 1 of the plan is done, Ana" in reply.message.text
     assert "already done" in world.say("Ana", "/plan done 1").message.text
-    assert world.say("Ana", "/plan undo 1").message.text == "Week 1 is open again."
-    again = world.say("Ana", "/plan done 1")
-    assert "Plan week 1 done" not in again.message.text
+    undo = world.say("Ana", "/plan undo 1").message.text
+    assert undo == "Week 1 is open again. Taken back: Plan week 1 done."
+    assert awards(world, "Ana") == []
+    again = world.say("Ana", "/plan done 1")  # done again: celebrated again, still once
+    assert "Week 1 of the plan is done, Ana" in again.message.text
     assert awards(world, "Ana") == ["plan_week_1"]
     ana = world.member("Ana")
     with world.app.uow() as s:
@@ -530,7 +532,7 @@ def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
     for week in (1, 2, 3):
         world.say("Ana", f"/plan done {week}")
     last = world.say("Ana", "/plan done 4")
-    assert "30-day plan complete" in last.message.text
+    assert "🏅 All four weeks of the plan are done, Ana." in last.message.text
     world.say("Ana", "/plan undo 4")
     world.say("Ana", "/plan done 4")
     assert awards(world, "Ana") == [
@@ -540,6 +542,40 @@ def test_finishing_all_four_weeks_completes_the_plan_once(world, clock) -> None:
         "plan_week_3",
         "plan_week_4",
     ]
+
+
+def test_undo_takes_back_the_milestones_and_progress_counts_right_after(world, clock) -> None:
+    started(world, clock)
+    world.say("Ana", "/checkin started the course")
+    for week in (1, 2, 3, 4):
+        world.say("Ana", f"/plan done {week}")
+    assert "Milestones reached: 6" in world.say("Ana", "/progress").message.plain()
+    reply = world.say("Ana", "/plan undo 2")
+    assert reply.message.text == (
+        "Week 2 is open again. Taken back: Plan week 2 done, 30-day plan complete."
+    )
+    assert "Milestones reached: 4" in world.say("Ana", "/progress").message.plain()
+    assert awards(world, "Ana") == ["first_checkin", "plan_week_1", "plan_week_3", "plan_week_4"]
+
+
+def test_undoing_a_week_never_done_says_so_and_changes_nothing(world, clock) -> None:
+    started(world, clock)
+    before = world.snapshot()
+    reply = world.say("Ana", "/plan undo 3")
+    assert reply.message.text == "Week 3 isn't marked done, so there's nothing to undo."
+    assert world.snapshot() == before
+
+
+def test_undo_edits_the_public_celebration_where_it_landed(world, clock) -> None:
+    started(world, clock)
+    [card] = world.say("Ana", "/plan done 1").public
+    assert card.ref is not None and card.ref.startswith("milestone:")
+    assert world.app.core.record_post(card.ref, "C-cohort", "m-7") is True
+    [update] = world.say("Ana", "/plan undo 1").updates
+    assert (update.channel_id, update.message_id, update.repost) == ("C-cohort", "m-7", False)
+    assert update.message.text == (
+        "🏅 Plan week 1 done (Ana) — taken back: week 1 of the plan is open again."
+    )
 
 
 @pytest.mark.parametrize("line", ["/plan set 5 too far", "/plan done 0", "/plan set 1"])
@@ -589,6 +625,31 @@ def test_full_time_targets(world, clock) -> None:
         900,
         300,
     )
+
+
+def test_the_current_sprint_follows_plan_and_budget_changes_and_past_ones_keep_theirs(
+    world, clock
+) -> None:
+    started(world, clock)  # full-time: 20 / 15 / 5 h
+    world.say("Ana", "/cohort join full-time")
+    world.say("Ana", "/sprint")
+    clock.advance(timedelta(days=7))  # week 2 of the plan, a new sprint
+    world.say("Ana", "/sprint")
+    world.say("Ana", "/plan set 2 ship the churn model README")
+    world.say("Ana", "/cohort me budget part-time")
+    card = world.say("Ana", "/sprint").message
+    assert card.blocks[0] == "1. ◻️ ship the churn model README"
+    fields = {f.name: f.value for f in card.fields}
+    assert fields["Learning"].endswith("/ 5 h") and fields["Building"].endswith("/ 8 h")
+    assert fields["Networking"].endswith("/ 2 h")
+    world.say("Ana", "/cohort join software_engineer full-time")  # already in: budget again
+    assert world.say("Ana", "/sprint").message.fields[0].value.endswith("/ 20 h")
+    world.say("Ana", "/cohort me budget part-time")
+    with world.app.uow() as s:
+        last, this = s.scalars(select(Sprint).order_by(Sprint.iso_week)).all()
+        assert (last.target_learning, last.target_building) == (1200, 900)  # as it was
+        assert (this.target_learning, this.target_building) == (300, 480)
+        assert [g.text for g in last.goals] != ["ship the churn model README"]
 
 
 def test_the_sprint_week_is_the_members_own(world, clock) -> None:
@@ -649,23 +710,23 @@ def test_progress_shows_streak_hours_plan_and_next_milestone(world, clock) -> No
     assert card.title == "Progress"
     assert card.text == "Ana's progress"
     fields = {f.name: f.value for f in card.fields}
-    assert fields["Streak"] == "1 day(s) · longest 1 · 0 freeze(s) held"
+    assert fields["Streak"] == "1 day · longest 1 · 0 freezes held"
     assert fields["Building"].endswith("2 h / 8 h")
     assert fields["Learning"].endswith("0 h / 5 h")
-    assert fields["All time"] == "2 h · 1 check-in(s)"
+    assert fields["All time"] == "2 h · 1 check-in"
     assert card.blocks[0].startswith("Day 1 of 30 — this week:")
-    assert "Next milestone: 3-day streak — 2 more study day(s)." in card.blocks
+    assert "Next milestone: 3-day streak — 2 more study days." in card.blocks
     assert "Milestones reached: 1" in card.blocks
 
 
 def test_first_checkin_is_celebrated_once(world, clock) -> None:
     started(world, clock)
     first = world.say("Ana", "/checkin one")
-    assert "🏅 First check-in" in first.message.text
-    assert any("First check-in" in m.text for m in first.public)
+    assert "🏅 Ana, your first check-in is in." in first.message.text
+    assert any("your first check-in is in" in m.text for m in first.public)
     clock.advance(timedelta(days=1))
     second = world.say("Ana", "/checkin two")
-    assert "First check-in" not in reply_text(second)
+    assert "first check-in is in" not in reply_text(second)
     assert awards(world, "Ana") == ["first_checkin"]
 
 
@@ -675,9 +736,9 @@ def test_three_study_days_in_a_row_earn_streak_3_once(world, clock) -> None:
         at(clock, MONDAY + timedelta(days=day))
         reply = world.say("Ana", f"/checkin day {day + 1}")
     assert "Streak: 3 days." in reply.message.text
-    assert "3-day streak" in reply.message.text
+    assert "🏅 Three study days in a row, Ana." in reply.message.text
     at(clock, MONDAY + timedelta(days=3))
-    assert "3-day streak" not in world.say("Ana", "/checkin day 4").message.text
+    assert "Three study days" not in world.say("Ana", "/checkin day 4").message.text
     assert awards(world, "Ana") == ["first_checkin", "streak_3"]
 
 
@@ -685,8 +746,8 @@ def test_ten_hours_earn_the_hours_milestone_once(world, clock) -> None:
     started(world, clock)
     world.say("Ana", "/hours 6h building")
     reply = world.say("Ana", "/hours 4h learning")
-    assert "🏅 10 hours" in reply.message.text
-    assert "10 hours" not in world.say("Ana", "/hours 1h learning").message.text
+    assert "🏅 Ten hours of focused prep logged, Ana." in reply.message.text
+    assert "Ten hours" not in world.say("Ana", "/hours 1h learning").message.text
     assert awards(world, "Ana") == ["hours_10"]
 
 
@@ -698,7 +759,7 @@ def test_a_private_members_checkin_is_not_posted_publicly(world, clock) -> None:
     )
     private = world.say("Ben", "/checkin quiet work")
     assert private.public == ()
-    assert "First check-in" in private.message.text  # still celebrated, privately
+    assert "first check-in is in" in private.message.text  # still celebrated, privately
     public = world.say("Ana", "/checkin loud work")
     assert public.public and public.public[0].text == "Ana checked in"
     with world.app.uow() as s:

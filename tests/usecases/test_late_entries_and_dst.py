@@ -40,7 +40,7 @@ def test_a_late_entry_on_monday_for_sunday_counts_for_the_previous_week(world, c
     assert "This week:" not in hours.message.text  # last week's hours are not this week's
     assert "Checked in for yesterday" in checkin.message.text
     # Last week's budget (15 h) is met by the late entry, and celebrated once.
-    assert "Week's budget met" in hours.message.text
+    assert "A full week's budget, Ana: 15" in hours.message.text
     with world.app.uow() as s:
         assert "budget_week" in s.scalars(select(MilestoneAward.milestone)).all()
         late = s.scalars(select(HourLog.local_date).where(HourLog.category == "networking"))

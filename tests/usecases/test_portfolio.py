@@ -51,3 +51,22 @@ def test_forget_me_removes_portfolio_rows(world) -> None:  # type: ignore[no-unt
     world.say("Ana", "/cohort forget-me confirm")
     with world.app.uow() as s:
         assert s.scalar(select(func.count()).select_from(PortfolioProject)) == 0
+
+
+def test_undo_takes_back_the_project_milestone(world) -> None:  # type: ignore[no-untyped-def]
+    joined(world)
+    world.say("Ana", "/plan project 1")
+    reply = world.say("Ana", "/plan project 1 undo")
+    assert reply.message.text.startswith("Project 1 (")
+    assert "is open again. Taken back: " in reply.message.text
+    with world.app.uow() as s:
+        assert s.scalars(select(MilestoneAward.milestone)).all() == []
+    assert "Milestones reached: 0" in world.say("Ana", "/progress").message.plain()
+
+
+def test_undoing_a_project_never_shipped_says_so(world) -> None:  # type: ignore[no-untyped-def]
+    joined(world)
+    before = world.snapshot()
+    reply = world.say("Ana", "/plan project 2 undo")
+    assert "isn't marked shipped, so there's nothing to undo" in reply.message.text
+    assert world.snapshot() == before

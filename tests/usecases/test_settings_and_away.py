@@ -18,6 +18,7 @@ from bot.storage.orm import (
     CohortAdmin,
     HourLog,
     Member,
+    MemberPeriod,
     MilestoneAward,
     OutboxRow,
     PlanWeek,
@@ -67,8 +68,8 @@ def test_cohort_me_shows_every_setting(cohort) -> None:
         "delivery": "dm",
         "checkins": "public",
         "leaderboard": "off",
-        "reminders": "sprint_kickoff on, weekly_review on, midweek_reminder on, "
-        "checkin_prompt on, inactivity on, mix_drift on",
+        "reminders": "sprint-kickoff on, weekly-review on, midweek-reminder on, "
+        "checkin-prompt on, inactivity on, mix-drift on",
         "away": "no",
     }
 
@@ -124,7 +125,7 @@ def test_reminders_turn_off_and_on_all_at_once_or_per_kind(cohort) -> None:
         "mix_drift",
     }
     shown = {f.name: f.value for f in cohort.say("Ben", "/cohort me").message.fields}
-    assert "checkin_prompt off" in shown["reminders"]
+    assert "checkin-prompt off" in shown["reminders"]
     cohort.say("Ben", "/cohort me reminders on")
     assert cohort.member("Ben").reminders_off == ""
 
@@ -268,12 +269,29 @@ def test_cohort_settings_are_saved(cohort) -> None:
 def test_an_admin_can_make_another_member_admin(cohort) -> None:
     refused(cohort, "Ben", "/cohort summary", NotAllowed)
     assert cohort.say("Ana", "/cohort settings admin <@U-ben>").message.text == (
-        "Done: an admin: U-ben."
+        "Done: Ben is an admin of AI Switchers."
     )
     cohort.say("Ana", "/cohort settings admin U-ben")  # twice is harmless
+    cohort.say("Ana", "/cohort settings admin ben")  # by name, in any case: the same member
+    cohort.say("Ana", "/cohort settings admin Ben")
     with cohort.app.uow() as s:
         assert sorted(s.scalars(select(CohortAdmin.user_id))) == ["U-ana", "U-ben"]
     assert cohort.say("Ben", "/cohort summary").message.title == "Cohort summary"
+
+
+def test_an_admin_must_be_a_member_of_the_cohort(cohort) -> None:
+    assert "nobody isn't a member of AI Switchers" in refused(
+        cohort, "Ana", "/cohort settings admin nobody"
+    )
+    refused(cohort, "Ana", "/cohort settings admin <@U-stranger>")
+    cohort.say("Ben", "/cohort leave")
+    refused(cohort, "Ana", "/cohort settings admin Ben")
+
+
+def test_a_rest_day_in_the_past_is_refused(cohort) -> None:
+    assert "has already passed" in refused(cohort, "Ana", "/cohort settings rest-day 2020-01-01")
+    refused(cohort, "Ana", "/cohort settings rest-day 2026-11-29")  # yesterday
+    cohort.say("Ana", "/cohort settings rest-day 2026-11-30")  # today is fine
 
 
 def test_a_rest_day_is_saved_once(cohort) -> None:
@@ -309,7 +327,7 @@ def test_leave_keeps_the_data_and_rejoining_works(cohort) -> None:
     assert cohort.member("Ben").status == "left"
     refused(cohort, "Ben", "/progress", NotFound)
     refused(cohort, "Ben", "/cohort leave", NotFound)
-    assert cohort.say("Ben", "/cohort join").message.title == "You're in"
+    assert cohort.say("Ben", "/cohort join").message.title == "Welcome back"
     ben = cohort.member("Ben")
     assert ben.status == "active"
     with cohort.app.uow() as s:
@@ -345,7 +363,16 @@ def _fill_in(world: Any, name: str) -> None:
     world.app.core.handle(c.Snooze(minutes=30), world.actor(name))
 
 
-MEMBER_TABLES = (CheckInRow, HourLog, MilestoneAward, PlanWeek, AwayPeriod, OutboxRow, Sprint)
+MEMBER_TABLES = (
+    CheckInRow,
+    HourLog,
+    MilestoneAward,
+    PlanWeek,
+    AwayPeriod,
+    OutboxRow,
+    Sprint,
+    MemberPeriod,
+)
 
 
 def test_forget_me_without_confirm_only_asks(cohort) -> None:

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
+from adapters.discord.bot import IN_A_FORUM
 from bot.commands import (
     COHORT_SETTING_KEYS,
     MAX_AWAY_DAYS,
@@ -73,6 +74,9 @@ class Cohorts(commands.Cog):
         interaction: discord.Interaction[CohortBot],
         name: app_commands.Range[str, 1, 80] | None = None,
     ) -> None:
+        if await self.bot.in_a_forum(interaction):
+            await self.bot.answer_error(interaction, IN_A_FORUM)
+            return
         await self.bot.run_command(interaction, lambda: start_from_options(name))
 
     @cohort.command(name="join", description="Join this channel's cohort")
