@@ -447,7 +447,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr
         faulthandler.register(signal.SIGUSR1, all_threads=True)
     level = getattr(logging, os.environ.get("LOG_LEVEL", "WARNING").upper(), logging.WARNING)
-    configure_logging(level)  # JSON lines, tokens and passwords masked
+    # JSON lines, tokens and passwords masked; libraries' DEBUG (request bodies) only when
+    # LOG_LEVEL_LIBRARIES asks for it.
+    configure_logging(level, libraries=os.environ.get("LOG_LEVEL_LIBRARIES") or None)
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # here, not at exit, where a closed pipe can only print a traceback

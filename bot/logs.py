@@ -28,6 +28,25 @@ SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # Keys of ``extra`` that become fields of the JSON line.
 CONTEXT_KEYS = ("cohort_id", "member_id", "outbox_id", "platform", "workspace_id", "kind")
+# Libraries that log request and response bodies (check-in words, goals, blockers) at
+# DEBUG. They stay at INFO or quieter even at LOG_LEVEL=DEBUG unless the operator asks
+# for them with LOG_LEVEL_LIBRARIES.
+LIBRARY_LOGGERS = (
+    "slack_sdk",
+    "slack_bolt",
+    "discord",
+    "aiohttp",
+    "urllib3",
+    "websockets",
+    "websocket",
+    "httpx",
+    "httpcore",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "apscheduler",
+    "asyncio",
+)
 
 
 def redact(text: str) -> str:
@@ -78,8 +97,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def configure(level: str | int = "INFO", stream: TextIO | None = None) -> logging.Handler:
-    """JSON lines to ``stream`` (stderr), secrets masked; replaces the root's handlers."""
+def _level(level: str | int, default: int) -> int:
+    if isinstance(level, int):
+        return level
+    value = getattr(logging, level.upper(), default)
+    return value if isinstance(value, int) else default
+
+
+def configure(
+    level: str | int = "INFO", stream: TextIO | None = None, libraries: str | int | None = None
+) -> logging.Handler:
+    """JSON lines to ``stream`` (stderr), secrets masked; replaces the root's handlers.
+
+    Third-party loggers get ``libraries`` if given, else ``level`` but never below INFO:
+    their DEBUG records carry request bodies, which hold what people typed.
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactionFilter())
@@ -87,8 +119,10 @@ def configure(level: str | int = "INFO", stream: TextIO | None = None) -> loggin
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    if isinstance(level, str):
-        level = getattr(logging, level.upper(), logging.INFO)
-    handler.setLevel(level)
+    level = _level(level, logging.INFO)
+    library_level = max(level, logging.INFO) if libraries is None else _level(libraries, level)
+    handler.setLevel(min(level, library_level))
     root.setLevel(level)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(library_level)
     return handler

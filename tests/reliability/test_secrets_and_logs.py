@@ -18,7 +18,7 @@ from adapters.slack.app import build_app
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.render import button_value
 from adapters.slack.server import make_server
-from bot.logs import JsonFormatter, RedactionFilter, configure, redact
+from bot.logs import LIBRARY_LOGGERS, JsonFormatter, RedactionFilter, configure, redact
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination
 from bot.scheduling.delivery import Delivery, RateLimiter
@@ -194,3 +194,44 @@ def test_database_errors_never_echo_the_values_they_tried_to_write(engine):
     message = str(info.value)
     assert TYPED not in message
     assert "parameters hidden" in message
+
+
+@pytest.fixture
+def restored_logging():
+    """Put the root's handlers and the library loggers' levels back after ``configure``."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    libraries = {name: logging.getLogger(name).level for name in LIBRARY_LOGGERS}
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name, old in libraries.items():
+        logging.getLogger(name).setLevel(old)
+
+
+def test_at_debug_library_loggers_do_not_log_request_bodies(app, restored_logging):
+    """LOG_LEVEL=DEBUG is for the bot's own records: slack_sdk logs every request body at
+    DEBUG, which would put check-in words on stderr. Only LOG_LEVEL_LIBRARIES opens them."""
+    stream = io.StringIO()
+    configure("DEBUG", stream)
+    fake = FakeSlackAPI().start()
+    try:
+        slack_flows(app, fake)
+        logging.getLogger("bot.test").debug("the bot's own debug line")
+    finally:
+        fake.stop()
+    written = stream.getvalue()
+    assert "the bot's own debug line" in written  # DEBUG is on for the bot itself
+    assert TYPED not in written, [line for line in written.splitlines() if TYPED in line][:2]
+
+
+def test_library_debug_logging_only_when_asked_for(restored_logging):
+    stream = io.StringIO()
+    configure("INFO", stream, libraries="DEBUG")
+    logging.getLogger("slack_sdk.web.base_client").debug("a request body")
+    logging.getLogger("bot.test").debug("not at info")
+    assert "not at info" not in stream.getvalue()
+    assert "a request body" in stream.getvalue()
