@@ -43,7 +43,11 @@ def bootstrap(
     migrate: bool = True,
 ) -> App:
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(
+        settings.database_url,
+        timeout=settings.db_timeout_seconds,
+        slow_timeout=settings.db_slow_timeout_seconds,
+    )
     if migrate:
         upgrade(engine)
     content = content or load_content(settings.content_dir)

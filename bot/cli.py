@@ -7,6 +7,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import faulthandler
 import json
 import logging
@@ -27,7 +28,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import ContentError, default_content_dir, describe, load_content, validate_content
 from bot.logs import configure as configure_logging
-from bot.storage.db import DatabaseUnavailable
+from bot.storage.db import DatabaseUnavailable, slow_work
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -99,7 +100,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     from bot.storage.db import current_revision, make_engine, upgrade
 
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        timeout=settings.db_timeout_seconds,
+        slow_timeout=settings.db_slow_timeout_seconds,
+    )
     upgrade(engine)
     print(f"database is at revision {current_revision(engine)}")
     return 0
@@ -442,6 +447,9 @@ def _discard_stdout() -> None:
     os.close(devnull)
 
 
+_SLOW_COMMANDS = (cmd_demo, cmd_db, cmd_tick, cmd_report, cmd_export, cmd_export_member)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack on stderr
@@ -450,8 +458,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # JSON lines, tokens and passwords masked; libraries' DEBUG (request bodies) only when
     # LOG_LEVEL_LIBRARIES asks for it.
     configure_logging(level, libraries=os.environ.get("LOG_LEVEL_LIBRARIES") or None)
+    # One-off jobs (reports, exports, a tick, the demo) have the slow database bound;
+    # `run` and `console` answer people, so theirs is the interactive one.
+    bound = slow_work() if args.func in _SLOW_COMMANDS else contextlib.nullcontext()
     try:
-        code = int(args.func(args))
+        with bound:
+            code = int(args.func(args))
         sys.stdout.flush()  # here, not at exit, where a closed pipe can only print a traceback
         return code
     except BrokenPipeError:
@@ -479,4 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m bot.cli` runs this file as __main__, a second copy of the module: run the
+    # imported one, whose ConfigError is the class the adapters raise.
+    from bot import cli
+
+    sys.exit(cli.main())

@@ -22,3 +22,7 @@ class Settings(BaseSettings):
     port: int = 3000
     log_level: str = "INFO"
     grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    # Bounds on every database wait: a command's unit of work, and the scheduler's,
+    # reports' and exports' (README, "Database timeouts").
+    db_timeout_seconds: float = Field(default=2.0, gt=0, le=600)
+    db_slow_timeout_seconds: float = Field(default=120.0, gt=0, le=24 * 3600)

@@ -253,6 +253,8 @@ def _read_yaml(directory: Path, file: str) -> tuple[Any, list[ContentProblem]]:
         return None, [ContentProblem(file, "", f"cannot read file: {exc}")]
     try:
         raw = yaml.safe_load(text)
+    except RecursionError:
+        return None, [ContentProblem(file, "", f"nested deeper than {MAX_DEPTH} levels")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -260,7 +262,38 @@ def _read_yaml(directory: Path, file: str) -> tuple[Any, list[ContentProblem]]:
         return None, [ContentProblem(file, where, f"YAML syntax error: {reason}")]
     if raw is None:
         return None, [ContentProblem(file, "", "file is empty")]
+    too_big = _shape_problem(raw)
+    if too_big:
+        return None, [ContentProblem(file, "", too_big)]
     return raw, []
+
+
+# Content is a few hundred short texts; far past these is a mistake or an alias bomb
+# (anchors referring to anchors: a small file that expands to billions of strings).
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
+
+
+def _shape_problem(raw: Any) -> str | None:
+    """Why ``raw`` is too deep or too large to check, walking it without recursion and
+    counting every value as often as aliases repeat it, so the work stays bounded."""
+    stack: list[tuple[Any, int]] = [(raw, 1)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return (
+                f"more than {MAX_VALUES:,} values once YAML aliases are expanded "
+                "(too large, or an alias bomb)"
+            )
+        if depth > MAX_DEPTH:
+            return f"nested deeper than {MAX_DEPTH} levels"
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return None
 
 
 def _schema_problems(

@@ -293,3 +293,124 @@ def test_demo_prints_the_days_a_summary_and_writes_a_chart(demo) -> None:
     chart = out / named[0]
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert (out / "demo.db").exists()
+
+
+# ---- operator errors: one line, exit 2 (#14 item 18) -----------------------------------------
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from tests.slack.slack_fake_api import FakeSlackAPI
+    from tests.slack.slack_harness import SECRET
+
+    taken = socket.socket()
+    taken.bind(("0.0.0.0", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    fake = FakeSlackAPI().start()
+    try:
+        result = cohortbot(
+            "run",
+            "slack",
+            "--http",
+            "--no-scheduler",
+            cwd=tmp_path,
+            SLACK_BOT_TOKEN="xoxb-test-token",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.url,
+            PORT=str(port),
+            LOG_LEVEL="ERROR",  # Bolt's start-up warning about `client` is another line
+        )
+    finally:
+        fake.stop()
+        taken.close()
+    line = one_line_error(result)
+    assert f"cannot listen on PORT {port}" in line and "in use" in line
+
+
+def test_a_non_numeric_port_in_the_database_url_is_one_line(tmp_path: Path) -> None:
+    result = cohortbot("db", "upgrade", cwd=tmp_path, db="postgresql://u:pw@127.0.0.1:abc/x")
+    line = one_line_error(result)
+    assert "port must be a number" in line and "pw" not in line
+
+
+def _content_with(tmp_path: Path, file: str, text: str) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(default_content_dir(), folder)
+    (folder / file).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_20000_deep_yaml_is_one_line(tmp_path: Path) -> None:
+    folder = _content_with(tmp_path, "nudges.yaml", "a: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    line = one_line_error(cohortbot("report", "T", cwd=tmp_path, CONTENT_DIR=str(folder)))
+    assert "nudges.yaml" in line and "nested deeper" in line
+    result = cohortbot("content", "validate", str(folder), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "nested deeper" in result.stdout
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    folder = _content_with(tmp_path, "nudges.yaml", "\n".join(lines) + "\n")
+    started = datetime.now(UTC)
+    result = cohortbot("content", "validate", str(folder), cwd=tmp_path)
+    assert result.returncode == 1 and "alias bomb" in result.stdout
+    line = one_line_error(cohortbot("report", "T", cwd=tmp_path, CONTENT_DIR=str(folder)))
+    assert "alias bomb" in line
+    assert datetime.now(UTC) - started < timedelta(seconds=30)
+
+
+def test_a_wrong_database_password_says_authentication_failed(tmp_path: Path) -> None:
+    """A server that refuses the password (PostgreSQL's own error, SQLSTATE 28P01): the
+    shared test server trusts everyone, so a minimal one answers the startup here."""
+    import socket
+    import struct
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def refuse() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                while True:
+                    head = conn.recv(8)
+                    if len(head) < 8:
+                        break
+                    size, code = struct.unpack("!ii", head)
+                    conn.recv(size - 8)
+                    if code in (80877103, 80877104):  # SSL / GSS encryption request: no
+                        conn.sendall(b"N")
+                        continue
+                    fields = b"".join(
+                        k + v.encode() + b"\0"
+                        for k, v in (
+                            (b"S", "FATAL"),
+                            (b"V", "FATAL"),
+                            (b"C", "28P01"),
+                            (b"M", 'password authentication failed for user "bot"'),
+                        )
+                    )
+                    conn.sendall(b"E" + struct.pack("!i", len(fields) + 5) + fields + b"\0")
+                    break
+
+    threading.Thread(target=refuse, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        result = cohortbot(
+            "db", "upgrade", cwd=tmp_path, db=f"postgresql://bot:wrong@127.0.0.1:{port}/x"
+        )
+    finally:
+        listener.close()
+    line = one_line_error(result)
+    assert "authentication failed" in line and "cannot reach" not in line
+    assert "wrong" not in result.stderr

@@ -180,7 +180,13 @@ def run(app: App, *, http: bool) -> int:
     bolt, app_token = prepare(app, http=http)
     settle_heap()
     if http:
-        server = make_server(bolt, "0.0.0.0", app.settings.port)
+        try:
+            server = make_server(bolt, "0.0.0.0", app.settings.port)
+        except OSError as exc:  # in use, or a port this user may not bind
+            raise SlackConfigError(
+                f"cannot listen on PORT {app.settings.port}: {exc.strerror or exc}"
+                " (another process may be using it; set PORT to a free one)"
+            ) from None
         log.info(
             "cohortbot is listening for Slack on port %s (POST /slack/events)", app.settings.port
         )

@@ -24,12 +24,13 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.bootstrap import App
 from bot.ports import Platform
 from bot.scheduling.delivery import Delivery, DeliveryStats, RateLimiter
 from bot.scheduling.tick import TickResult, enqueue_due
+from bot.storage.db import is_unavailable, slow_work
 
 log = logging.getLogger(__name__)
 
@@ -96,22 +97,28 @@ class SchedulerRuntime:
 
     def tick(self) -> TickResult | None:
         try:
-            with self.app.engine.begin() as conn:
+            with slow_work(), self.app.engine.begin() as conn:
                 return enqueue_due(
                     conn,
                     self.app.clock.now(),
                     self.grace,
                     tick_every=timedelta(seconds=self.tick_seconds),
                 )
-        except (OperationalError, DBAPIError) as exc:
-            # The database is down or restarting: nothing is lost, the next tick catches up.
+        except Exception as exc:
+            if not (is_unavailable(exc) or isinstance(exc, DBAPIError)):
+                raise
+            # The database is down, stalled or restarting: nothing is lost, the next tick
+            # catches up.
             log.warning("tick skipped, database unavailable: %s", type(exc).__name__)
             return None
 
     def deliver(self) -> DeliveryStats | None:
         try:
-            return self.delivery.drain(max_batches=20)
-        except (OperationalError, DBAPIError) as exc:
+            with slow_work():
+                return self.delivery.drain(max_batches=20)
+        except Exception as exc:
+            if not (is_unavailable(exc) or isinstance(exc, DBAPIError)):
+                raise
             log.warning("delivery paused, database unavailable: %s", type(exc).__name__)
             return None
 

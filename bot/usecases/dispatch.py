@@ -7,9 +7,14 @@ whether a command is slow or changes the member's home view instead of keeping l
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import random
+import time
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.commands import USAGE
@@ -18,7 +23,7 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Message, Reply
-from bot.storage.db import DB_BUSY, is_unavailable
+from bot.storage.db import DB_BUSY, is_unavailable, is_unique_violation, slow_work
 from bot.storage.uow import UnitOfWork
 from bot.usecases import (
     admin,
@@ -53,6 +58,8 @@ PAUSED_COHORT = (
 )
 
 Problem = Literal["user", "busy", "bug"]
+# Runs of a unit of work that lost an insert race before its error is reported.
+RACE_ATTEMPTS = 12
 
 
 # Every command, with the use case that carries it out: each capability lists its own.
@@ -151,12 +158,28 @@ class Dispatcher:
         return Outcome(reply, writes=wrote, slow=traits.slow, home=traits.home)
 
     def _execute(self, command: c.Command, actor: Actor) -> tuple[Reply, bool]:
+        """Run once; again, from the start, when a concurrent command inserted the same
+        row first (a new member's first commands in parallel, two goals taking the same
+        position): the whole unit of work rolled back, and the next attempt sees that row."""
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                return self._attempt(command, actor)
+            except IntegrityError as exc:
+                if attempt == RACE_ATTEMPTS or not is_unique_violation(exc):
+                    raise
+                log.info("%s lost a race on insert, attempt %s", type(command).__name__, attempt)
+                time.sleep(random.uniform(0, 0.02 * attempt))
+        raise AssertionError("unreachable")
+
+    def _attempt(self, command: c.Command, actor: Actor) -> tuple[Reply, bool]:
         use_case = USE_CASES.get(type(command))
         if use_case is None:
             raise UsageError("I don't know that command.", USAGE["help"])
         refuse_nul(command)
         now = self.clock.now()
-        with self.uow() as session:
+        # Reports and exports (acknowledged first) may take the slow bound.
+        bounded = slow_work() if use_case.traits.slow else contextlib.nullcontext()
+        with bounded, self.uow() as session:
             ctx = Ctx(session, self.content, actor, now)
             reply = with_notices(ctx, command, use_case.run(ctx, command))
         # Read after the commit: its flush may be the one that wrote.

@@ -45,12 +45,15 @@ def sprint_for(session: Session, content: Content, member: Member, now: datetime
         rows = stats.plan_weeks(session, member.id)
         goal = cards.plan_goal(content, rows.get(pw), pw, member.budget)
         sprint.goals.append(SprintGoal(position=1, text=goal, source="plan"))
-    session.add(sprint)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending first, and
+        # a conflict there would break the whole transaction rather than the savepoint.
         with session.begin_nested():
+            session.add(sprint)
             session.flush()
     except IntegrityError:  # a concurrent command created it first
-        session.expunge(sprint)
+        if sprint in session:  # the savepoint's rollback has usually expunged it already
+            session.expunge(sprint)
         sprint = session.scalars(
             select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
         ).one()

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,11 +27,14 @@ from adapters.console.repl import ConsoleSession
 from adapters.slack.platform import SlackPlatform
 from bot.bootstrap import App, bootstrap
 from bot.clock import FixedClock
+from bot.commands import parse
+from bot.domain.actor import Actor
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.runtime import SchedulerRuntime
 from bot.scheduling.tick import enqueue_due
 from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
-from bot.storage.orm import CheckInRow, Cohort, HourLog, Member, OutboxRow
+from bot.storage.orm import CheckInRow, Cohort, HourLog, Member, OutboxRow, SprintGoal
+from bot.usecases import Outcome
 from tests.discord.discord_harness import ADA, Harness, embed_text, run_with_bot
 from tests.reliability.rel_proxy import TcpProxy
 from tests.scheduling.sched_fakes import FakePlatform
@@ -103,6 +110,65 @@ def test_database_outage_commands_say_try_again_and_the_scheduler_resumes(proxie
         )
         assert statuses(app) == Counter({"sent": len(PEOPLE)})
     finally:
+        fake.stop()
+
+
+STALL_SECONDS = 30.0
+
+
+@pytest.mark.postgres
+def test_a_stalled_database_answers_busy_quickly_writes_nothing_twice_and_recovers(proxied, caplog):
+    """A network partition: connections are accepted, no byte passes, for 30 s. Every
+    command answers "busy" within about 2 s (Slack gives 3), in parallel too, with one
+    WARNING and no traceback; the scheduler's tick waits longer but gives up cleanly;
+    when the stall ends the next command works and nothing was written twice."""
+    app, proxy = proxied
+    populate(app, PEOPLE, at=JOINED)
+    app.clock.set(PROMPT)
+    fake = FakeSlackAPI().start()
+    runtime = SchedulerRuntime(app, FakePlatform(), limiter=RateLimiter(1e9, 1e9))
+    try:
+        with serving(app, fake) as rig:
+            d = rig.driver
+            d.command("/cohort", "start Stall", user="U1", channel="C9")
+            d.command("/hours", "1h learning", user="U1", channel="C9")  # a pooled connection
+            proxy.stall()
+            ends = time.monotonic() + STALL_SECONDS
+            threading.Timer(STALL_SECONDS, proxy.unstall).start()
+            ticks: list[object] = []
+            ticker = threading.Thread(target=lambda: ticks.append(runtime.tick()))
+            ticker.start()
+
+            def timed(name: str, text: str, user: str = "U1") -> tuple[float, str]:
+                started = time.monotonic()
+                r = d.command(name, text, user=user, channel="C9")
+                return time.monotonic() - started, r.json["text"]
+
+            answers = []
+            while time.monotonic() < ends - 4:
+                answers.append(timed("/hours", "1h learning"))
+                answers.append(timed("/checkin", "during the stall"))
+            with ThreadPoolExecutor(10) as pool:
+                answers += pool.map(lambda i: timed("/hours", "2h building", f"U{i}"), range(10))
+            assert len(answers) >= 20
+            assert {text for _, text in answers} == {DB_BUSY}
+            assert max(seconds for seconds, _ in answers) < 3.0, sorted(answers)[-3:]
+            while time.monotonic() < ends + 0.5:
+                time.sleep(0.1)
+            ticker.join(timeout=STALL_SECONDS)
+            # The tick has the slow bound: it waited out the stall, then went on with a
+            # fresh connection (or gave up, writing nothing): never longer, never twice.
+            assert not ticker.is_alive() and len(ticks) == 1
+            r = d.command("/hours", "1h learning", user="U1", channel="C9")
+            assert "Logged 1 h of learning" in r.json["text"]
+        assert (count(app, CheckInRow), count(app, HourLog)) == (0, 2)
+        first = ticks[0].queued if ticks[0] is not None else 0  # type: ignore[attr-defined]
+        assert first + runtime.tick().queued == len(PEOPLE)  # each prompt queued once
+        assert runtime.deliver().sent == len(PEOPLE)
+        loud = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+        assert not loud, [r.getMessage() for r in loud]
+    finally:
+        proxy.unstall()
         fake.stop()
 
 
@@ -316,3 +382,66 @@ def test_processes_starting_together_migrate_a_fresh_database_once(backend, tmp_
     results = _race_upgrade(url)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-500:] for r in results]
     _assert_migrated_once(url)
+
+
+# -- concurrent first commands (real threads, PostgreSQL) -----------------------------------
+
+
+def _actor(user: str) -> Actor:
+    return Actor(
+        platform="slack",
+        workspace_id="T1",
+        channel_id="C-race",
+        user_id=user,
+        display_name=user,
+        timezone="Europe/Berlin",
+    )
+
+
+def _in_parallel(app: App, user: str, line: str, n: int) -> list[Outcome]:
+    """``line`` typed ``n`` times by ``user`` in as many threads, released at once."""
+    barrier = threading.Barrier(n)
+
+    def one(_: int) -> Outcome:
+        barrier.wait()
+        return app.core.run(parse(line), _actor(user))
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(one, range(n)))
+
+
+@pytest.mark.parametrize(
+    ("line", "n", "joined"),
+    [
+        ("/checkin racing", 30, False),  # a new user: joined with defaults on the way
+        ("/hours 1h learning", 30, False),
+        ("/sprint", 10, True),  # a member's first look at the week: creates the sprint
+        ("/sprint goal ship the demo", 9, True),  # with the plan's goal, a full sprint
+    ],
+)
+def test_concurrent_first_commands_all_get_a_real_answer(app, caplog, line, n, joined):
+    """No "Sorry", no ERROR: each succeeds, or says why not in words a person can use."""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("real concurrency is PostgreSQL's; SQLite runs one writer at a time")
+    assert app.core.run(parse("/cohort start Race"), _actor("U-admin")).ok
+    if joined:
+        assert app.core.run(parse("/cohort join"), _actor("U-new")).ok
+    outcomes = _in_parallel(app, "U-new", line, n)
+    texts = [o.reply.message.text for o in outcomes]
+    assert not [o for o in outcomes if o.problem is not None and o.problem != "user"], texts
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    with app.uow() as s:
+        new = s.scalar(select(func.count()).select_from(Member).where(Member.user_id == "U-new"))
+    assert new == 1
+    if line.startswith("/checkin"):
+        assert count(app, CheckInRow) == 1
+        assert sum(o.ok for o in outcomes) == 1, texts
+        assert all("already checked in" in o.detail for o in outcomes if not o.ok), texts
+    else:
+        assert all(o.ok for o in outcomes), texts
+    if line.startswith("/hours"):
+        assert count(app, HourLog) == n  # every hour logged, once
+    if line.startswith("/sprint goal"):
+        with app.uow() as s:
+            own = select(func.count()).select_from(SprintGoal).where(SprintGoal.source == "own")
+            assert s.scalar(own) == n
