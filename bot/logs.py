@@ -41,12 +41,13 @@ LIBRARY_LOGGERS = (
     "websocket",
     "httpx",
     "httpcore",
-    "sqlalchemy",
     "alembic",
     "psycopg",
     "apscheduler",
     "asyncio",
 )
+# SQLAlchemy logs every statement at INFO (its echo): WARNING unless asked.
+QUIET_LIBRARY_LOGGERS = ("sqlalchemy",)
 
 
 def redact(text: str) -> str:
@@ -125,4 +126,7 @@ def configure(
     root.setLevel(level)
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(library_level)
+    quiet = max(level, logging.WARNING) if libraries is None else library_level
+    for name in QUIET_LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)
     return handler

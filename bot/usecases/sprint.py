@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.commands import USAGE
@@ -32,31 +33,32 @@ def sprint_for(session: Session, content: Content, member: Member, now: datetime
     if sprint is not None:
         return sprint
     targets = stats.budget_targets(content, member.budget)
-    sprint = Sprint(
-        member_id=member.id,
-        iso_week=week,
-        target_learning=targets["learning"],
-        target_building=targets["building"],
-        target_networking=targets["networking"],
+    # Insert-if-absent in one statement: concurrent first commands (ten `/sprint` at once)
+    # all end up with the one row, and no failed insert breaks the transaction. (A
+    # savepoint would not do: on SQLite, before any write, releasing it commits.)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    created = session.execute(
+        insert(Sprint)
+        .values(
+            member_id=member.id,
+            iso_week=week,
+            target_learning=targets["learning"],
+            target_building=targets["building"],
+            target_networking=targets["networking"],
+        )
+        .on_conflict_do_nothing(index_elements=["member_id", "iso_week"])
     )
+    sprint = session.scalars(
+        select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
+    ).one()
     day = plan_day(member.plan_start, today)
-    if 1 <= day <= PLAN_DAYS:
+    if getattr(created, "rowcount", 0) == 1 and 1 <= day <= PLAN_DAYS:
         pw = plan_week(day)
         rows = stats.plan_weeks(session, member.id)
         goal = cards.plan_goal(content, rows.get(pw), pw, member.budget)
         sprint.goals.append(SprintGoal(position=1, text=goal, source="plan"))
-    try:
-        # Added inside the savepoint: begin_nested() flushes what is pending first, and
-        # a conflict there would break the whole transaction rather than the savepoint.
-        with session.begin_nested():
-            session.add(sprint)
-            session.flush()
-    except IntegrityError:  # a concurrent command created it first
-        if sprint in session:  # the savepoint's rollback has usually expunged it already
-            session.expunge(sprint)
-        sprint = session.scalars(
-            select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
-        ).one()
+        session.flush()
     return sprint
 
 

@@ -32,7 +32,7 @@ from bot.domain.actor import Actor
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.runtime import SchedulerRuntime
 from bot.scheduling.tick import enqueue_due
-from bot.storage.db import DB_BUSY, current_revision, make_engine, upgrade
+from bot.storage.db import DB_BUSY, current_revision, make_engine, slow_work, upgrade
 from bot.storage.orm import CheckInRow, Cohort, HourLog, Member, OutboxRow, SprintGoal
 from bot.usecases import Outcome
 from tests.discord.discord_harness import ADA, Harness, embed_text, run_with_bot
@@ -170,6 +170,30 @@ def test_a_stalled_database_answers_busy_quickly_writes_nothing_twice_and_recove
     finally:
         proxy.unstall()
         fake.stop()
+
+
+def test_a_held_write_lock_answers_busy_quickly_and_writes_nothing(app, caplog):
+    """Another writer holds the database (SQLite: the write lock; PostgreSQL: the member's
+    row) for longer than a person waits: the command answers "busy" in about 2 s, not 30."""
+    assert app.core.run(parse("/cohort start Locked"), _actor("U-admin")).ok
+    assert app.core.run(parse("/hours 1h learning"), _actor("U-new")).ok
+    with slow_work():  # the holder itself may keep its connection past the command bound
+        holder = app.engine.connect()
+    with holder:
+        if app.engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            holder.exec_driver_sql("BEGIN")
+            holder.exec_driver_sql("LOCK TABLE hour_logs IN EXCLUSIVE MODE")
+        started = time.monotonic()
+        outcome = app.core.run(parse("/hours 2h building"), _actor("U-new"))
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert (outcome.problem, outcome.reply.message.text) == ("busy", DB_BUSY)
+    assert waited < 3.0
+    assert count(app, HourLog) == 1
+    assert app.core.run(parse("/hours 2h building"), _actor("U-new")).ok  # lock gone: works
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 @pytest.mark.postgres

@@ -18,7 +18,14 @@ from adapters.slack.app import build_app
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.render import button_value
 from adapters.slack.server import make_server
-from bot.logs import LIBRARY_LOGGERS, JsonFormatter, RedactionFilter, configure, redact
+from bot.logs import (
+    LIBRARY_LOGGERS,
+    QUIET_LIBRARY_LOGGERS,
+    JsonFormatter,
+    RedactionFilter,
+    configure,
+    redact,
+)
 from bot.messages import Message
 from bot.ports import DeliveryError, Destination
 from bot.scheduling.delivery import Delivery, RateLimiter
@@ -154,7 +161,7 @@ class _Refusing:
         raise RuntimeError("upstream said no")
 
 
-def test_the_json_log_format_is_one_line_with_context_and_masks_secrets():
+def test_the_json_log_format_is_one_line_with_context_and_masks_secrets(restored_logging):
     stream = io.StringIO()
     handler = configure("INFO", stream)
     log = logging.getLogger("cohortbot.test")
@@ -201,7 +208,8 @@ def restored_logging():
     """Put the root's handlers and the library loggers' levels back after ``configure``."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    libraries = {name: logging.getLogger(name).level for name in LIBRARY_LOGGERS}
+    names = (*LIBRARY_LOGGERS, *QUIET_LIBRARY_LOGGERS)
+    libraries = {name: logging.getLogger(name).level for name in names}
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)
