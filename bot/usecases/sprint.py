@@ -38,7 +38,7 @@ def sprint_for(session: Session, content: Content, member: Member, now: datetime
     # savepoint would not do: on SQLite, before any write, releasing it commits.)
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    created = session.execute(
+    created = session.scalar(
         insert(Sprint)
         .values(
             member_id=member.id,
@@ -48,12 +48,13 @@ def sprint_for(session: Session, content: Content, member: Member, now: datetime
             target_networking=targets["networking"],
         )
         .on_conflict_do_nothing(index_elements=["member_id", "iso_week"])
+        .returning(Sprint.id)
     )
     sprint = session.scalars(
         select(Sprint).where(Sprint.member_id == member.id, Sprint.iso_week == week)
     ).one()
     day = plan_day(member.plan_start, today)
-    if getattr(created, "rowcount", 0) == 1 and 1 <= day <= PLAN_DAYS:
+    if created is not None and 1 <= day <= PLAN_DAYS:  # this command created it
         pw = plan_week(day)
         rows = stats.plan_weeks(session, member.id)
         goal = cards.plan_goal(content, rows.get(pw), pw, member.budget)
