@@ -45,19 +45,20 @@ def on_off(value: str, usage: str) -> bool:
 # -- a member's own settings -----------------------------------------------------------
 
 
-def _member_timezone(ctx: Ctx, member: Member, value: str) -> str:
-    member.timezone = zone(value).key
-    return member.timezone
+# A member's own and the cohort's: the same three settings, read the same way.
+def _timezone(ctx: Ctx, owner: Member | Cohort, value: str) -> str:
+    owner.timezone = zone(value).key
+    return owner.timezone
 
 
-def _member_prompt_time(ctx: Ctx, member: Member, value: str) -> str:
-    member.prompt_time = parse_clock(value)
-    return f"{member.prompt_time:%H:%M}"
+def _prompt_time(ctx: Ctx, owner: Member | Cohort, value: str) -> str:
+    owner.prompt_time = parse_clock(value)
+    return f"{owner.prompt_time:%H:%M}"
 
 
-def _member_study_days(ctx: Ctx, member: Member, value: str) -> str:
-    member.study_days = format_study_days(parse_study_days(value))
-    return member.study_days
+def _study_days(ctx: Ctx, owner: Member | Cohort, value: str) -> str:
+    owner.study_days = format_study_days(parse_study_days(value))
+    return owner.study_days
 
 
 def _quiet_hours(ctx: Ctx, member: Member, value: str) -> str:
@@ -147,9 +148,9 @@ def _reminders(ctx: Ctx, member: Member, value: str) -> Reply:
 
 
 MEMBER_SETTERS: dict[str, MemberSetter] = {
-    "timezone": _member_timezone,
-    "prompt-time": _member_prompt_time,
-    "study-days": _member_study_days,
+    "timezone": _timezone,
+    "prompt-time": _prompt_time,
+    "study-days": _study_days,
     "quiet-hours": _quiet_hours,
     "track": _track,
     "budget": _budget,
@@ -220,21 +221,6 @@ def set_away(ctx: Ctx, cmd: c.SetAway) -> Reply:
 
 
 # -- the cohort's settings (admins) ----------------------------------------------------
-
-
-def _cohort_timezone(ctx: Ctx, cohort: Cohort, value: str) -> str:
-    cohort.timezone = zone(value).key
-    return cohort.timezone
-
-
-def _cohort_prompt_time(ctx: Ctx, cohort: Cohort, value: str) -> str:
-    cohort.prompt_time = parse_clock(value)
-    return f"{cohort.prompt_time:%H:%M}"
-
-
-def _cohort_study_days(ctx: Ctx, cohort: Cohort, value: str) -> str:
-    cohort.study_days = format_study_days(parse_study_days(value))
-    return cohort.study_days
 
 
 def _weekday(attribute: str) -> CohortSetter:
@@ -332,9 +318,9 @@ def _paused(ctx: Ctx, cohort: Cohort, value: str) -> Reply:
 
 
 COHORT_SETTERS: dict[str, CohortSetter] = {
-    "timezone": _cohort_timezone,
-    "prompt-time": _cohort_prompt_time,
-    "study-days": _cohort_study_days,
+    "timezone": _timezone,
+    "prompt-time": _prompt_time,
+    "study-days": _study_days,
     "reminder-day": _weekday("reminder_day"),
     "review-day": _weekday("review_day"),
     "digest-day": _weekday("digest_day"),
