@@ -185,6 +185,23 @@ class DatabaseFaults:
                 )
         self._refused.append(table)
 
+    def lose_commits(self, table: str) -> None:
+        """PostgreSQL: every transaction that inserted into ``table`` fails at COMMIT as a
+        cancelled statement would (a deadline or a server going away in mid-commit)."""
+        name = f"cohortbot_fault_{table}"
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE OR REPLACE FUNCTION cohortbot_commit_fault() RETURNS trigger AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = 'query_canceled'; END $$ "
+                "LANGUAGE plpgsql"
+            )
+            conn.exec_driver_sql(
+                f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT ON {table} "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                "EXECUTE FUNCTION cohortbot_commit_fault()"
+            )
+        self._refused.append(table)
+
     def clear(self) -> None:
         with self.engine.begin() as conn:
             for table in self._refused:

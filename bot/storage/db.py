@@ -27,6 +27,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
 DB_BUSY = "The bot's database is busy — please try again in a minute."
+# A commit that failed on its way: the database may have kept it, so "try again" could
+# record it twice.
+DB_UNCONFIRMED = (
+    "The bot's database stopped answering just as I saved that, so I can't tell whether it "
+    "was kept. Look with `/progress` or `/hours log` before you send it again."
+)
 
 
 # Every wait on the database is bounded (README, "Database timeouts"): a command's unit
@@ -40,6 +46,11 @@ class DatabaseUnavailable(Exception):
     """The database URL is malformed or the server cannot be reached."""
 
 
+class CommitUnconfirmed(Exception):
+    """The database became unavailable during COMMIT, after the changes were sent: the
+    transaction may or may not have been kept, so the person must look before retrying."""
+
+
 class DatabaseStalled(Exception):
     """A unit of work ran past its deadline: the connection was cut, nothing committed."""
 
@@ -51,7 +62,7 @@ def is_unavailable(exc: BaseException) -> bool:
     Such a failure rolled the unit of work back, so nothing was written and the person
     can simply try again; any other database error is a bug and is reported as one.
     """
-    if isinstance(exc, OperationalError | PoolTimeout | DatabaseStalled):
+    if isinstance(exc, OperationalError | PoolTimeout | DatabaseStalled | CommitUnconfirmed):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
+from bot.storage.db import CommitUnconfirmed, is_unavailable
+
 _WROTE = "cohortbot.wrote"
 
 
@@ -56,8 +58,19 @@ class _Transaction:
     ) -> None:
         try:
             if exc_type is None:
-                self.session.commit()
+                self._commit()
             else:
                 self.session.rollback()
         finally:
             self.session.close()
+
+    def _commit(self) -> None:
+        # Flushed first: a failure up to here certainly kept nothing. Past it, the COMMIT
+        # itself was on its way and the server may have applied it before going quiet.
+        self.session.flush()
+        try:
+            self.session.commit()
+        except Exception as exc:
+            if is_unavailable(exc) and UnitOfWork.wrote(self.session):
+                raise CommitUnconfirmed(type(exc).__name__) from exc
+            raise

@@ -23,7 +23,14 @@ from bot.domain import commands as c
 from bot.domain.actor import Actor
 from bot.domain.errors import UsageError, UserError
 from bot.messages import Message, Reply
-from bot.storage.db import DB_BUSY, is_unavailable, is_unique_violation, slow_work
+from bot.storage.db import (
+    DB_BUSY,
+    DB_UNCONFIRMED,
+    CommitUnconfirmed,
+    is_unavailable,
+    is_unique_violation,
+    slow_work,
+)
 from bot.storage.uow import UnitOfWork
 from bot.usecases import (
     admin,
@@ -143,8 +150,15 @@ class Dispatcher:
             reply, wrote = self._execute(command, actor)
         except UserError as exc:
             return _failed(traits, "user", str(exc), exc.message)
+        except CommitUnconfirmed as exc:
+            log.warning(
+                "%s on %s (workspace %s, channel %s): database lost during commit (%s)",
+                *_where(command, actor),
+                exc,
+            )
+            return _failed(traits, "busy", DB_UNCONFIRMED, DB_UNCONFIRMED)
         except Exception as exc:  # the unit of work rolled back: nothing was written
-            where = (type(command).__name__, actor.platform, actor.workspace_id, actor.channel_id)
+            where = _where(command, actor)
             if is_unavailable(exc):
                 # A person can simply try again.
                 log.warning(
@@ -184,6 +198,10 @@ class Dispatcher:
             reply = with_notices(ctx, command, use_case.run(ctx, command))
         # Read after the commit: its flush may be the one that wrote.
         return reply, UnitOfWork.wrote(session)
+
+
+def _where(command: c.Command, actor: Actor) -> tuple[str, str, str, str]:
+    return type(command).__name__, actor.platform, actor.workspace_id, actor.channel_id
 
 
 def _failed(traits: Traits, problem: Problem, text: str, detail: str) -> Outcome:

@@ -32,7 +32,14 @@ from bot.domain.actor import Actor
 from bot.scheduling.delivery import Delivery, RateLimiter, RetryPolicy
 from bot.scheduling.runtime import SchedulerRuntime
 from bot.scheduling.tick import enqueue_due
-from bot.storage.db import DB_BUSY, current_revision, make_engine, slow_work, upgrade
+from bot.storage.db import (
+    DB_BUSY,
+    DB_UNCONFIRMED,
+    current_revision,
+    make_engine,
+    slow_work,
+    upgrade,
+)
 from bot.storage.orm import CheckInRow, Cohort, HourLog, Member, OutboxRow, SprintGoal
 from bot.usecases import Outcome
 from tests.discord.discord_harness import ADA, Harness, embed_text, run_with_bot
@@ -194,6 +201,25 @@ def test_a_held_write_lock_answers_busy_quickly_and_writes_nothing(app, caplog):
     assert count(app, HourLog) == 1
     assert app.core.run(parse("/hours 2h building"), _actor("U-new")).ok  # lock gone: works
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_commit_lost_on_its_way_is_never_called_safe_to_retry(app, faults, caplog):
+    """The database goes quiet during COMMIT (here: it cancels the commit, as a deadline
+    would): the changes may have been kept, so the member is told to look before sending
+    again — "try again" would record an hour twice whenever the commit had landed."""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("a commit that fails after its changes were sent needs a server")
+    assert app.core.run(parse("/cohort start Lost"), _actor("U-admin")).ok
+    assert app.core.run(parse("/hours 1h learning"), _actor("U-new")).ok
+    faults.lose_commits("hour_logs")
+    outcome = app.core.run(parse("/hours 2h building"), _actor("U-new"))
+    assert (outcome.problem, outcome.reply.message.text) == ("busy", DB_UNCONFIRMED)
+    assert "/hours log" in outcome.reply.message.text and DB_BUSY != DB_UNCONFIRMED
+    assert count(app, HourLog) == 1
+    # A command that wrote nothing to that table still commits and answers as usual.
+    assert app.core.run(parse("/progress"), _actor("U-new")).ok
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "2h building" not in caplog.text
 
 
 @pytest.mark.postgres
